@@ -1,0 +1,74 @@
+"""The reference geography, loaded once per process: :func:`load_reference`.
+
+Nothing is read at import. Each part (communes, départements, CPAM, place index) is read on
+first use, then kept; :meth:`Reference.load_all` forces everything (used by the benchmark and
+by a server that prefers to pay at start-up).
+"""
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+from geodata.communes import (Commune, PostalCodeEntry, read_commune_aliases, read_communes,
+                              read_postal_codes)
+
+DEFAULT_DATA_DIR = Path(__file__).resolve().parent / "data"
+
+__all__ = ["Commune", "PostalCodeEntry", "Reference", "load_reference", "DEFAULT_DATA_DIR"]
+
+
+class Reference:
+    """Communes, postal codes, départements, CPAM caisses and place suggestions, in memory."""
+
+    def __init__(self, data_dir: Path):
+        self.data_dir = Path(data_dir)
+
+    # -- communes and postal codes -------------------------------------------------------
+    @functools.cached_property
+    def communes(self) -> dict[str, Commune]:
+        """Every current commune and municipal arrondissement, by INSEE code."""
+        return read_communes(self.data_dir)
+
+    @functools.cached_property
+    def postal_codes(self) -> dict[str, tuple[PostalCodeEntry, ...]]:
+        """Postal code → its (postal code, commune, libellé d'acheminement) entries."""
+        return read_postal_codes(self.data_dir)
+
+    @functools.cached_property
+    def commune_aliases(self) -> dict[str, str]:
+        """Former / delegated commune code → current commune code."""
+        return read_commune_aliases(self.data_dir)
+
+    def commune(self, code: str | None) -> Commune | None:
+        """The commune or municipal arrondissement with this INSEE code (current codes only)."""
+        return self.communes.get(code) if code else None
+
+    def current_commune(self, code: str | None) -> Commune | None:
+        """Like :meth:`commune`, also following a former or delegated commune code to its current commune."""
+        if not code:
+            return None
+        return self.communes.get(code) or self.communes.get(self.commune_aliases.get(code, ""))
+
+    def communes_for_postal_code(self, postal_code: str | None) -> list[Commune]:
+        """The communes this postal code delivers to (arrondissements for Paris, Lyon, Marseille),
+        most populated first; empty for an unknown code."""
+        entries = self.postal_codes.get(postal_code or "", ())
+        communes = [self.communes[entry.commune_code] for entry in entries]
+        return sorted(communes, key=lambda commune: (-commune.population, commune.code))
+
+    def load_all(self) -> "Reference":
+        """Load every part now rather than on first use."""
+        for name in ("communes", "postal_codes", "commune_aliases"):
+            getattr(self, name)
+        return self
+
+
+@functools.cache
+def _load_reference(data_dir: Path) -> Reference:
+    return Reference(data_dir)
+
+
+def load_reference(data_dir: Path | None = None) -> Reference:
+    """The :class:`Reference` for ``data_dir`` (default: the files shipped in ``geodata/data``),
+    one instance per directory and process."""
+    return _load_reference(Path(data_dir or DEFAULT_DATA_DIR).resolve())
