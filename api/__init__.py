@@ -1,0 +1,1 @@
+"""Annuaire HTTP API (Flask). Use :func:`api.app.create_app`."""

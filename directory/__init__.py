@@ -1,0 +1,1 @@
+"""Annuaire core: domain model, nomenclatures, text normalization and search backends."""

@@ -1,0 +1,88 @@
+"""The code lists: professions (TRE_G15), specialties (TRE_R38), sectors, modes, and the ameli mappings.
+
+Read from ``directory/nomenclature_data`` on first use (never at import) and kept for the process.
+"""
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+
+@dataclass(frozen=True, slots=True)
+class Code:
+    code: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class CodeList:
+    """An ordered list of codes with their French labels."""
+
+    name: str
+    codes: tuple[Code, ...]
+
+    def label(self, code: str | None) -> str | None:
+        return self._labels().get(code) if code is not None else None
+
+    def __contains__(self, code: object) -> bool:
+        return code in self._labels()
+
+    def allowed(self) -> list[str]:
+        return [entry.code for entry in self.codes]
+
+    def _labels(self) -> dict[str, str]:
+        return _labels_of(self)
+
+
+@cache
+def _labels_of(code_list: CodeList) -> dict[str, str]:
+    return {entry.code: entry.label for entry in code_list.codes}
+
+
+def _rows(filename: str) -> list[dict[str, str]]:
+    text = resources.files("directory").joinpath("nomenclature_data", filename).read_text(encoding="utf-8")
+    return list(csv.DictReader(text.splitlines()))
+
+
+def _code_list(name: str, filename: str) -> CodeList:
+    return CodeList(name, tuple(Code(row["code"], row["label"]) for row in _rows(filename)))
+
+
+@cache
+def professions() -> CodeList:
+    return _code_list("profession", "professions.csv")
+
+
+@cache
+def specialties() -> CodeList:
+    return _code_list("specialty", "specialties.csv")
+
+
+@cache
+def sectors() -> CodeList:
+    return _code_list("sector", "sectors.csv")
+
+
+@cache
+def modes() -> CodeList:
+    return _code_list("mode", "modes.csv")
+
+
+@cache
+def ameli_sector_codes() -> dict[str, str]:
+    """ameli ``secteur_conventionnel_code`` (TRE_R282) → the service's sector code."""
+    return {row["ameli_code"]: row["sector"] for row in _rows("ameli_sectors.csv")}
+
+
+@cache
+def ameli_specialty_codes() -> dict[str, tuple[str, str | None]]:
+    """ameli ``specialite_code`` (TRE_G100) → (profession code, specialty code or None)."""
+    return {row["code"]: (row["profession"], row["specialty"] or None)
+            for row in _rows("ameli_specialties.csv") if row["profession"]}
+
+
+def facet_code_list(facet: str) -> CodeList:
+    """The code list that labels a facet (``profession``, ``specialty``, ``sector``)."""
+    return {"profession": professions, "specialty": specialties, "sector": sectors}[facet]()
