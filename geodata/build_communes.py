@@ -16,7 +16,8 @@ from pathlib import Path
 
 from directory.normalize import normalize_text
 from geodata.communes import (COMMUNE_ALIAS_FIELDS, COMMUNE_ALIASES_FILE, COMMUNE_FIELDS, COMMUNES_FILE,
-                              POSTAL_CODE_FIELDS, POSTAL_CODES_FILE, write_gzip_csv)
+                              POSTAL_CODE_FIELDS, POSTAL_CODES_FILE)
+from geodata.files import write_gzip_csv
 
 COORD_SOURCES = {
     "laposte_hexasmal_2020": "laposte-2020",

@@ -12,6 +12,7 @@ import argparse
 from pathlib import Path
 
 from geodata.build_communes import build_communes
+from geodata.build_departements import build_departements
 from geodata.reference import DEFAULT_DATA_DIR
 
 
@@ -19,6 +20,7 @@ def build_reference(shared: Path, out: Path = DEFAULT_DATA_DIR) -> list[str]:
     """Write every derived file into ``out``; return notes on the approximations made."""
     notes = []
     notes += build_communes(shared, out).notes
+    notes += build_departements(shared, out)
     return notes
 
 

@@ -10,12 +10,11 @@ Files (written by :mod:`geodata.build_reference`, read here):
 """
 from __future__ import annotations
 
-import csv
-import gzip
-import io
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import NamedTuple
+
+from geodata.files import read_gzip_csv, read_gzip_csv_rows
 
 COMMUNES_FILE = "communes.csv.gz"
 POSTAL_CODES_FILE = "postal_codes.csv.gz"
@@ -50,8 +49,7 @@ class Commune:
         return self.lat is not None and self.lon is not None
 
 
-@dataclass(frozen=True, slots=True)
-class PostalCodeEntry:
+class PostalCodeEntry(NamedTuple):
     """One line of the postal code file: this postal code delivers to this commune."""
 
     postal_code: str
@@ -59,34 +57,16 @@ class PostalCodeEntry:
     libelle_acheminement: str
 
 
-def read_gzip_csv(path: Path) -> Iterator[dict[str, str]]:
-    with gzip.open(path, "rt", encoding="utf-8", newline="") as stream:
-        yield from csv.DictReader(stream)
-
-
-def write_gzip_csv(path: Path, fields: Iterable[str], rows: Iterable[dict]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # mtime=0 keeps rebuilt files byte-identical when their content does not change
-    with open(path, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="") as zipped:
-        with io.TextIOWrapper(zipped, encoding="utf-8", newline="") as stream:
-            writer = csv.DictWriter(stream, fieldnames=list(fields), lineterminator="\n")
-            writer.writeheader()
-            writer.writerows(rows)
-
-
 def _optional_float(text: str) -> float | None:
     return float(text) if text != "" else None
 
 
 def read_communes(data_dir: Path) -> dict[str, Commune]:
-    communes = {}
-    for row in read_gzip_csv(data_dir / COMMUNES_FILE):
-        communes[row["code"]] = Commune(
-            code=row["code"], name=row["name"], type=row["type"], departement=row["departement"],
-            region=row["region"], postal_codes=tuple(row["postal_codes"].split()),
-            population=int(row["population"] or 0), lat=_optional_float(row["lat"]),
-            lon=_optional_float(row["lon"]), parent=row["parent"] or None)
-    return communes
+    fields = ("code", "name", "type", "departement", "region", "parent", "postal_codes", "population", "lat", "lon")
+    return {code: Commune(code, name, type_, departement, region, tuple(postal_codes.split()), int(population or 0),
+                          _optional_float(lat), _optional_float(lon), parent or None)
+            for code, name, type_, departement, region, parent, postal_codes, population, lat, lon
+            in read_gzip_csv_rows(data_dir / COMMUNES_FILE, fields)}
 
 
 def read_coordinate_sources(data_dir: Path) -> dict[str, str]:
@@ -96,8 +76,8 @@ def read_coordinate_sources(data_dir: Path) -> dict[str, str]:
 
 def read_postal_codes(data_dir: Path) -> dict[str, tuple[PostalCodeEntry, ...]]:
     entries: dict[str, list[PostalCodeEntry]] = {}
-    for row in read_gzip_csv(data_dir / POSTAL_CODES_FILE):
-        entry = PostalCodeEntry(row["postal_code"], row["commune_code"], row["libelle_acheminement"])
+    for row in read_gzip_csv_rows(data_dir / POSTAL_CODES_FILE, POSTAL_CODE_FIELDS):
+        entry = PostalCodeEntry(*row)
         entries.setdefault(entry.postal_code, []).append(entry)
     return {code: tuple(rows) for code, rows in entries.items()}
 

@@ -11,10 +11,12 @@ from pathlib import Path
 
 from geodata.communes import (Commune, PostalCodeEntry, read_commune_aliases, read_communes,
                               read_postal_codes)
+from geodata.departements import Departement, Departements, read_departements
+from geodata.nearest import NearestIndex
 
 DEFAULT_DATA_DIR = Path(__file__).resolve().parent / "data"
 
-__all__ = ["Commune", "PostalCodeEntry", "Reference", "load_reference", "DEFAULT_DATA_DIR"]
+__all__ = ["Commune", "Departement", "PostalCodeEntry", "Reference", "load_reference", "DEFAULT_DATA_DIR"]
 
 
 class Reference:
@@ -56,9 +58,33 @@ class Reference:
         communes = [self.communes[entry.commune_code] for entry in entries]
         return sorted(communes, key=lambda commune: (-commune.population, commune.code))
 
+    # -- départements and points ----------------------------------------------------------
+    @functools.cached_property
+    def departements(self) -> Departements:
+        """The metropolitan départements and the five DROM, with their polygons."""
+        return read_departements(self.data_dir)
+
+    def departement(self, code: str | None) -> Departement | None:
+        return self.departements.get(code)
+
+    def departement_at(self, lat: float, lon: float) -> Departement | None:
+        """The département containing the point, ``None`` outside them (at sea, abroad, in a COM)."""
+        return self.departements.at(lat, lon)
+
+    @functools.cached_property
+    def _commune_points(self) -> NearestIndex[Commune]:
+        # Paris, Lyon and Marseille are represented by their arrondissements
+        parents = {commune.parent for commune in self.communes.values() if commune.parent}
+        return NearestIndex(c for c in self.communes.values() if c.code not in parents)
+
+    def nearest_commune(self, lat: float, lon: float) -> Commune | None:
+        """The commune (or municipal arrondissement) whose centre is nearest to the point."""
+        nearest = self._commune_points.nearest(lat, lon, 1)
+        return nearest[0][0] if nearest else None
+
     def load_all(self) -> "Reference":
         """Load every part now rather than on first use."""
-        for name in ("communes", "postal_codes", "commune_aliases"):
+        for name in ("communes", "postal_codes", "commune_aliases", "departements", "_commune_points"):
             getattr(self, name)
         return self
 
