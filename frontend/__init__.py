@@ -1,0 +1,1 @@
+"""The pages: search (/), CPAM contacts (/contacts), embeddable search (/embed, /widget.js)."""
