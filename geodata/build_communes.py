@@ -63,6 +63,7 @@ def _read_current_communes(path: Path, admin: list[dict], build: CommunesBuild) 
                 "postal_codes": set(row["codes_postaux"].split(";")) - {""},
                 "population": row["population"] or "0",
                 "lat": row["latitude"], "lon": row["longitude"], "coord_source": coord_source,
+                "search_name": normalize_text(row["nom"]),
             }
 
 

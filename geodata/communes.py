@@ -3,7 +3,9 @@
 Files (written by :mod:`geodata.build_reference`, read here):
 
 - ``communes.csv.gz``: one row per current commune and per municipal arrondissement
-  (Paris, Lyon, Marseille), with its centre (``lat``/``lon`` empty when unknown).
+  (Paris, Lyon, Marseille), with its centre (``lat``/``lon`` empty when unknown) and its name
+  through :func:`directory.normalize.normalize_text` (``search_name``, precomputed: it is the
+  costliest part of building the place index).
 - ``postal_codes.csv.gz``: one row per (postal code, commune) with La Poste's
   ``libelle_acheminement``; commune codes are current ones.
 - ``commune_aliases.csv.gz``: former or delegated commune codes → current commune code.
@@ -21,7 +23,7 @@ POSTAL_CODES_FILE = "postal_codes.csv.gz"
 COMMUNE_ALIASES_FILE = "commune_aliases.csv.gz"
 
 COMMUNE_FIELDS = ("code", "name", "type", "departement", "region", "parent", "postal_codes",
-                  "population", "lat", "lon", "coord_source")
+                  "population", "lat", "lon", "coord_source", "search_name")
 POSTAL_CODE_FIELDS = ("postal_code", "commune_code", "libelle_acheminement")
 COMMUNE_ALIAS_FIELDS = ("old_code", "code", "reason")
 
@@ -61,12 +63,17 @@ def _optional_float(text: str) -> float | None:
     return float(text) if text != "" else None
 
 
-def read_communes(data_dir: Path) -> dict[str, Commune]:
-    fields = ("code", "name", "type", "departement", "region", "parent", "postal_codes", "population", "lat", "lon")
-    return {code: Commune(code, name, type_, departement, region, tuple(postal_codes.split()), int(population or 0),
-                          _optional_float(lat), _optional_float(lon), parent or None)
-            for code, name, type_, departement, region, parent, postal_codes, population, lat, lon
-            in read_gzip_csv_rows(data_dir / COMMUNES_FILE, fields)}
+def read_communes(data_dir: Path) -> tuple[dict[str, Commune], dict[str, str]]:
+    """The communes by code, and their normalized names (``search_name``) by code."""
+    fields = ("code", "name", "type", "departement", "region", "parent", "postal_codes", "population", "lat", "lon",
+              "search_name")
+    communes, search_names = {}, {}
+    for (code, name, type_, departement, region, parent, postal_codes, population, lat, lon,
+         search_name) in read_gzip_csv_rows(data_dir / COMMUNES_FILE, fields):
+        communes[code] = Commune(code, name, type_, departement, region, tuple(postal_codes.split()),
+                                 int(population or 0), _optional_float(lat), _optional_float(lon), parent or None)
+        search_names[code] = search_name
+    return communes, search_names
 
 
 def read_coordinate_sources(data_dir: Path) -> dict[str, str]:

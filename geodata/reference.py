@@ -13,6 +13,7 @@ from geodata.communes import (Commune, PostalCodeEntry, read_commune_aliases, re
                               read_postal_codes)
 from geodata.departements import Departement, Departements, read_departements
 from geodata.nearest import NearestIndex
+from geodata.places import PlaceIndex
 
 DEFAULT_DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -27,9 +28,13 @@ class Reference:
 
     # -- communes and postal codes -------------------------------------------------------
     @functools.cached_property
+    def _communes_and_search_names(self) -> tuple[dict[str, Commune], dict[str, str]]:
+        return read_communes(self.data_dir)
+
+    @functools.cached_property
     def communes(self) -> dict[str, Commune]:
         """Every current commune and municipal arrondissement, by INSEE code."""
-        return read_communes(self.data_dir)
+        return self._communes_and_search_names[0]
 
     @functools.cached_property
     def postal_codes(self) -> dict[str, tuple[PostalCodeEntry, ...]]:
@@ -82,9 +87,19 @@ class Reference:
         nearest = self._commune_points.nearest(lat, lon, 1)
         return nearest[0][0] if nearest else None
 
+    # -- place suggestions ---------------------------------------------------------------
+    @functools.cached_property
+    def places(self) -> PlaceIndex:
+        return PlaceIndex(self.communes.values(), self._communes_and_search_names[1],
+                          self.departements.by_code.values(), self.postal_codes, self.communes_for_postal_code)
+
+    def suggest_places(self, q: str, limit: int = 10) -> list[dict]:
+        """The contract's ``/api/v1/places`` objects for the text ``q``, best first."""
+        return [place.to_dict() for place in self.places.suggest(q, limit)]
+
     def load_all(self) -> "Reference":
         """Load every part now rather than on first use."""
-        for name in ("communes", "postal_codes", "commune_aliases", "departements", "_commune_points"):
+        for name in ("communes", "postal_codes", "commune_aliases", "departements", "_commune_points", "places"):
             getattr(self, name)
         return self
 
