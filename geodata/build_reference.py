@@ -12,8 +12,17 @@ import argparse
 from pathlib import Path
 
 from geodata.build_communes import build_communes
+from geodata.build_cpam import build_cpam
 from geodata.build_departements import build_departements
+from geodata.cpam_dila_2016 import read_dila_2016_offices
 from geodata.reference import DEFAULT_DATA_DIR
+
+DILA_2016_OFFICES = "cpam/cpam_accueils_dila_2016.ndjson"
+DILA_2016_SOURCE = {
+    "name": "service-public.fr « Base de données locales » (DILA), extrait de 2016 (github.com/cquest/annuaire-services-publics @f7713da)",
+    "licence": "Licence Ouverte (mention : Service-Public.fr / DILA) ; géocodage BAN sous ODbL 1.0",
+    "outdated": True,
+}
 
 
 def build_reference(shared: Path, out: Path = DEFAULT_DATA_DIR) -> list[str]:
@@ -21,6 +30,7 @@ def build_reference(shared: Path, out: Path = DEFAULT_DATA_DIR) -> list[str]:
     notes = []
     notes += build_communes(shared, out).notes
     notes += build_departements(shared, out)
+    notes += build_cpam(read_dila_2016_offices(shared / DILA_2016_OFFICES), out, DILA_2016_SOURCE)
     return notes
 
 

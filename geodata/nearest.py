@@ -5,6 +5,7 @@ millisecond and is exact, with no projection error; no tree is needed at this si
 """
 from __future__ import annotations
 
+import math
 from typing import Generic, Iterable, Sequence, TypeVar
 
 import numpy as np
@@ -16,7 +17,9 @@ T = TypeVar("T")
 
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """Great-circle (haversine) distance in kilometres."""
-    return float(_haversine_km(np.radians(lat1), np.radians(lon1), np.radians(lat2), np.radians(lon2)))
+    lat1, lon1, lat2, lon2 = map(math.radians, (lat1, lon1, lat2, lon2))
+    a = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(min(a, 1.0)))
 
 
 def _haversine_km(lat1, lon1, lat2, lon2):

@@ -11,6 +11,8 @@ from pathlib import Path
 
 from geodata.communes import (Commune, PostalCodeEntry, read_commune_aliases, read_communes,
                               read_postal_codes)
+from geodata.cpam import CpamDirectory, read_cpam
+from geodata.cpam_lookup import cpam_answer, nearest_offices_answer
 from geodata.departements import Departement, Departements, read_departements
 from geodata.nearest import NearestIndex
 from geodata.places import PlaceIndex
@@ -97,9 +99,37 @@ class Reference:
         """The contract's ``/api/v1/places`` objects for the text ``q``, best first."""
         return [place.to_dict() for place in self.places.suggest(q, limit)]
 
+    # -- CPAM ------------------------------------------------------------------------------
+    @functools.cached_property
+    def cpam(self) -> CpamDirectory:
+        """The caisses, their reception offices and the commune → caisse rule."""
+        return read_cpam(self.data_dir)
+
+    def cpam_for_postal_code(self, postal_code: str) -> dict | None:
+        """The ``/api/v1/cpam`` answer for a postal code; ``None`` when the postal code does not exist."""
+        communes = self.communes_for_postal_code(postal_code)
+        return cpam_answer(self.cpam, communes, postal_code=postal_code) if communes else None
+
+    def cpam_for_commune(self, code: str) -> dict | None:
+        """The ``/api/v1/cpam`` answer for an INSEE commune code; ``None`` when the commune does not exist."""
+        commune = self.current_commune(code)
+        return cpam_answer(self.cpam, [commune]) if commune else None
+
+    def cpam_at(self, lat: float, lon: float) -> dict | None:
+        """The ``/api/v1/cpam`` answer for a point (its nearest commune, offices nearest to the point);
+        ``None`` outside the départements."""
+        if self.departement_at(lat, lon) is None:
+            return None
+        commune = self.nearest_commune(lat, lon)
+        return cpam_answer(self.cpam, [commune], origin=(lat, lon)) if commune else None
+
+    def nearest_cpam_offices(self, lat: float, lon: float, limit: int = 5) -> list[dict]:
+        """The ``/api/v1/cpam/nearest`` answer: the ``limit`` nearest reception offices with their caisse."""
+        return nearest_offices_answer(self.cpam, lat, lon, limit)
+
     def load_all(self) -> "Reference":
         """Load every part now rather than on first use."""
-        for name in ("communes", "postal_codes", "commune_aliases", "departements", "_commune_points", "places"):
+        for name in ("communes", "postal_codes", "commune_aliases", "departements", "_commune_points", "places", "cpam"):
             getattr(self, name)
         return self
 
