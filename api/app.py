@@ -10,10 +10,22 @@ from werkzeug.exceptions import HTTPException
 from directory.backend import BackendUnavailable
 from directory.settings import Settings, load_settings
 
+from . import http_policy
 from .problems import Problem, problem_response
 from .services import Services
 
 log = logging.getLogger(__name__)
+
+HTTP_MESSAGES = {
+    400: "requête mal formée",
+    404: "ressource introuvable",
+    405: "méthode non autorisée : seuls GET, HEAD et OPTIONS sont acceptés",
+    406: "format de réponse non disponible",
+    413: "requête trop volumineuse",
+    414: "adresse (URL) trop longue",
+    415: "type de contenu non pris en charge",
+    431: "en-têtes de requête trop volumineux",
+}
 
 
 def _register_errors(app: Flask) -> None:
@@ -29,9 +41,9 @@ def _register_errors(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):
-        messages = {404: "ressource introuvable", 405: "méthode non autorisée",
-                    413: "requête trop volumineuse"}
-        return problem_response(error.code or 500, messages.get(error.code, error.description or "erreur"))
+        status = error.code or 500
+        headers = {key: value for key, value in error.get_headers() if key.lower() not in ("content-type", "content-length")}
+        return problem_response(status, HTTP_MESSAGES.get(status, "requête refusée"), headers=headers)
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):
@@ -45,14 +57,15 @@ def create_app(config: Mapping[str, Any] | Settings | None = None, *, backend=No
     settings = config if isinstance(config, Settings) else load_settings(config)
     app = Flask(__name__, static_folder=None)
     app.config["ANNUAIRE"] = settings
-    app.config["MAX_CONTENT_LENGTH"] = 64 * 1024
     app.json.ensure_ascii = False
     app.json.sort_keys = False
     app.extensions["annuaire"] = Services(settings, backend=backend, reference=reference)
+    http_policy.init_app(app)
 
-    from . import practitioners_views
+    from . import openapi, practitioners_views
 
     app.register_blueprint(practitioners_views.bp)
+    app.register_blueprint(openapi.bp)
     for module_name in ("cpam_views", "places_views"):
         module = _optional_module(module_name)
         if module is not None:

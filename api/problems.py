@@ -15,8 +15,12 @@ TITLES = {
     400: "Paramètres invalides",
     404: "Ressource introuvable",
     405: "Méthode non autorisée",
+    406: "Format non disponible",
     413: "Requête trop volumineuse",
+    414: "Adresse trop longue",
+    415: "Type de contenu non pris en charge",
     429: "Trop de requêtes",
+    431: "En-têtes trop volumineux",
     500: "Erreur interne",
     503: "Service indisponible",
 }

@@ -1,19 +1,25 @@
 """Validation of ``GET /api/v1/practitioners`` parameters into a :class:`SearchQuery` (the edge)."""
 from __future__ import annotations
 
-from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates, validates_schema
+import re
+
+from marshmallow import RAISE, ValidationError, fields, validate, validates, validates_schema
 
 from directory.model import SORT_DISTANCE, SORT_RELEVANCE, SORTS, BBox, Circle, SearchQuery
 from directory.nomenclatures import modes, professions, sectors, specialties
 
+from .schema_base import FrenchSchema
+
 MAX_PER_PAGE = 100
 MAX_OFFSET_WINDOW = 10_000
 DEFAULT_RADIUS_KM = 10.0
+DEFAULT_MAX_QUERY_LENGTH = 200
 MIN_RADIUS_KM, MAX_RADIUS_KM = 0.1, 100.0
 REPEATABLE = ("profession", "specialty", "sector", "mode")
-DEPARTEMENTS = [f"{n:02d}" for n in range(1, 96) if n != 20] + ["2A", "2B", "971", "972", "973", "974", "976"]
-POSTAL_CODE_RE = r"^\d{5}$"
-COMMUNE_CODE_RE = r"^(\d{5}|2[AB]\d{3})$"
+DEPARTEMENTS = [f"{n:02d}" for n in range(1, 96) if n != 20] + ["2A", "2B", "971", "972", "973", "974", "975", "976"]
+BBOX_RE = r"^-?[0-9]{1,3}(\.[0-9]{1,12})?(,-?[0-9]{1,3}(\.[0-9]{1,12})?){3}$"
+POSTAL_CODE_RE = r"^[0-9]{5}$"
+COMMUNE_CODE_RE = r"^([0-9]{5}|2[AB][0-9]{3})$"
 STRICT_BOOLEAN = {"truthy": {"true"}, "falsy": {"false"}, "error_messages": {"invalid": "doit valoir true ou false"}}
 
 
@@ -37,6 +43,15 @@ def _allowed(code_list_factory, what: str) -> validate.Validator:
     return KnownCodes(code_list_factory, what)
 
 
+class FullMatch(validate.Regexp):
+    """``Regexp`` matched against the whole value (``$`` alone lets a trailing newline through)."""
+
+    def __call__(self, value):
+        if not isinstance(value, str) or self.regex.fullmatch(value) is None:
+            raise ValidationError(self._format_error(value))
+        return value
+
+
 def _range(low, high, what="doit être compris entre {min} et {max}"):
     return validate.Range(low, high, error=what)
 
@@ -45,43 +60,69 @@ class BBoxField(fields.Field):
     """``minLon,minLat,maxLon,maxLat`` → :class:`BBox`."""
 
     def _deserialize(self, value, attr, data, **kwargs):
-        try:
-            parts = [float(part) for part in str(value).split(",")]
-        except ValueError:
-            raise ValidationError("attendu minLon,minLat,maxLon,maxLat (4 nombres)") from None
-        if len(parts) != 4 or any(part != part or part in (float("inf"), float("-inf")) for part in parts):
-            raise ValidationError("attendu minLon,minLat,maxLon,maxLat (4 nombres)")
+        if not isinstance(value, str) or not re.fullmatch(BBOX_RE, value):
+            raise ValidationError("attendu minLon,minLat,maxLon,maxLat (4 nombres décimaux)")
+        parts = [float(part) for part in value.split(",")]
         min_lon, min_lat, max_lon, max_lat = parts
         if not (-180 <= min_lon <= max_lon <= 180 and -90 <= min_lat <= max_lat <= 90):
             raise ValidationError("coordonnées hors limites ou minimum supérieur au maximum")
         return BBox(min_lon, min_lat, max_lon, max_lat)
 
 
-class SearchParamsSchema(Schema):
+def _query_length(max_length: int) -> validate.Validator:
+    return validate.Length(max=max_length, error="doit faire au plus {max} caractères")
+
+
+class SearchParamsSchema(FrenchSchema):
+    """The query parameters of ``GET /api/v1/practitioners``; ``max_query_length`` bounds ``q`` (settings)."""
+
     class Meta:
         unknown = RAISE
 
-    q = fields.String(validate=validate.Length(max=200, error="doit faire au plus {max} caractères"),
-                      metadata={"description": "texte libre : nom, profession ou spécialité"})
-    profession = fields.List(fields.String(), validate=_allowed(professions, "code profession"))
-    specialty = fields.List(fields.String(), validate=_allowed(specialties, "code spécialité"))
-    sector = fields.List(fields.String(), validate=_allowed(sectors, "secteur"))
-    mode = fields.List(fields.String(), validate=_allowed(modes, "mode d'exercice"))
-    optam = fields.Boolean(**STRICT_BOOLEAN)
-    carte_vitale = fields.Boolean(**STRICT_BOOLEAN)
-    lat = fields.Float(validate=_range(-90, 90), allow_nan=False)
-    lon = fields.Float(validate=_range(-180, 180), allow_nan=False)
-    radius_km = fields.Float(validate=_range(MIN_RADIUS_KM, MAX_RADIUS_KM), allow_nan=False)
-    postal_code = fields.String(validate=validate.Regexp(POSTAL_CODE_RE, error="code postal à 5 chiffres attendu"))
-    commune = fields.String(validate=validate.Regexp(COMMUNE_CODE_RE, error="code commune INSEE attendu (ex. 75111, 2A004)"))
-    departement = fields.String(validate=validate.OneOf(DEPARTEMENTS, error="code département inconnu"))
-    bbox = BBoxField()
-    near = fields.String(validate=validate.Length(min=2, max=100, error="doit faire entre {min} et {max} caractères"))
-    sort = fields.String(validate=validate.OneOf(SORTS, error=f"valeurs possibles : {', '.join(SORTS)}"))
-    page = fields.Integer(validate=_range(1, 100_000, "doit être un entier d'au moins {min}"))
-    per_page = fields.Integer(validate=_range(1, MAX_PER_PAGE))
-    cursor = fields.String(validate=validate.Length(min=1, max=1000, error="curseur invalide"))
-    format = fields.String(validate=validate.OneOf(["json", "geojson"], error="valeurs possibles : json, geojson"))
+    q = fields.String(validate=_query_length(DEFAULT_MAX_QUERY_LENGTH),
+                      metadata={"description": "Texte libre : nom, profession ou spécialité ; insensible aux "
+                                               "accents, à la casse et aux tirets (« st etienne » = « Saint-Étienne »)."})
+    profession = fields.List(fields.String(), validate=_allowed(professions, "code profession"),
+                             metadata={"description": "Code profession (nomenclature RPPS TRE_G15, ex. 10 médecin, "
+                                                      "60 infirmier) ; répétable, OU entre les valeurs."})
+    specialty = fields.List(fields.String(), validate=_allowed(specialties, "code spécialité"),
+                            metadata={"description": "Code spécialité (voir /api/v1/specialties) ; répétable, OU."})
+    sector = fields.List(fields.String(), validate=_allowed(sectors, "secteur"),
+                         metadata={"description": "Secteur de convention : 1, 1-dp, 2, nc ; répétable, OU."})
+    mode = fields.List(fields.String(), validate=_allowed(modes, "mode d'exercice"),
+                       metadata={"description": "Mode d'exercice : L libéral, S salarié, B bénévole ; répétable."})
+    optam = fields.Boolean(**STRICT_BOOLEAN, metadata={"description": "Adhérent à l'OPTAM."})
+    carte_vitale = fields.Boolean(**STRICT_BOOLEAN, metadata={"description": "Accepte la carte Vitale."})
+    lat = fields.Float(validate=_range(-90, 90), allow_nan=False,
+                       metadata={"description": "Latitude WGS84 du centre du cercle (avec lon)."})
+    lon = fields.Float(validate=_range(-180, 180), allow_nan=False,
+                       metadata={"description": "Longitude WGS84 du centre du cercle (avec lat)."})
+    radius_km = fields.Float(validate=_range(MIN_RADIUS_KM, MAX_RADIUS_KM), allow_nan=False,
+                             metadata={"description": "Rayon du cercle en km (défaut 10), avec lat/lon ou near."})
+    postal_code = fields.String(validate=FullMatch(POSTAL_CODE_RE, error="code postal à 5 chiffres attendu"),
+                                metadata={"description": "Code postal à 5 chiffres de l'adresse ; 404 s'il n'existe pas."})
+    commune = fields.String(validate=FullMatch(COMMUNE_CODE_RE, error="code commune INSEE attendu (ex. 75111, 2A004)"),
+                            metadata={"description": "Code commune INSEE (ex. 75111, 2A004) ; 404 s'il n'existe pas."})
+    departement = fields.String(validate=validate.OneOf(DEPARTEMENTS, error="code département inconnu"),
+                                metadata={"description": "Code département (01…95, 2A, 2B, 971…976)."})
+    bbox = BBoxField(metadata={"description": "Emprise minLon,minLat,maxLon,maxLat (degrés WGS84).",
+                               "pattern": BBOX_RE, "example": "2.25,48.81,2.42,48.90"})
+    near = fields.String(validate=validate.Length(min=2, max=100, error="doit faire entre {min} et {max} caractères"),
+                         metadata={"description": "Lieu en texte libre (commune ou code postal) résolu en un point, "
+                                                  "puis recherche dans un cercle de radius_km."})
+    sort = fields.String(validate=validate.OneOf(SORTS, error=f"valeurs possibles : {', '.join(SORTS)}"),
+                         metadata={"description": "distance (défaut avec un point), relevance (défaut avec q), name."})
+    page = fields.Integer(validate=_range(1, 100_000, "doit être un entier d'au moins {min}"),
+                          metadata={"description": "Page (à partir de 1) ; page × per_page ≤ 10 000, au-delà : cursor."})
+    per_page = fields.Integer(validate=_range(1, MAX_PER_PAGE), metadata={"description": "Résultats par page (défaut 20)."})
+    cursor = fields.String(validate=validate.Length(min=1, max=1000, error="curseur invalide"),
+                           metadata={"description": "Jeton opaque lu dans next_cursor, pour la pagination profonde."})
+    format = fields.String(validate=validate.OneOf(["json", "geojson"], error="valeurs possibles : json, geojson"),
+                           metadata={"description": "json (défaut) ou geojson (FeatureCollection des mêmes résultats)."})
+
+    def __init__(self, *, max_query_length: int = DEFAULT_MAX_QUERY_LENGTH, **kwargs):
+        super().__init__(**kwargs)
+        self.fields["q"].validators = [_query_length(max_query_length)]
 
     @validates("q")
     def _printable(self, value, **_):
