@@ -46,21 +46,67 @@ def generate(size: int, seed: int, out_dir: Path) -> None:
     click.echo(f"{written} praticiens fictifs (données de démonstration) écrits dans {path}")
 
 
-@main.command(help="Charge des fichiers de praticiens dans le backend (remplacement atomique de l'index).")
-@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def _parse_source(text: str) -> tuple[str, Path]:
+    from .sources import FORMATS
+
+    kind, separator, path = text.partition("=")
+    if not separator or kind.strip().lower() not in FORMATS or not path:
+        raise click.BadParameter(f"attendu FORMAT=FICHIER avec FORMAT parmi {', '.join(FORMATS)} : {text!r}",
+                                 param_hint="--source")
+    return kind.strip().lower(), Path(path)
+
+
+def _open_sources(files: tuple[Path, ...], sources: tuple[str, ...]):
+    """Every file checked before anything is loaded (raises SourceError)."""
+    from . import ameli_format, rpps_format
+    from .sources import AMELI, RPPS, SourceError, open_source
+
+    opened = [open_source(path, kind) for kind, path in (_parse_source(text) for text in sources)]
+    opened += [open_source(path) for path in files]
+    for source in opened:
+        check = {RPPS: rpps_format.header_problem, AMELI: ameli_format.header_problem}.get(source.kind)
+        problem = check(source.header) if check else None
+        if problem:
+            raise SourceError(f"{source.name} : en-tête {source.kind} inattendu ({problem})")
+    for kind in (RPPS, AMELI):
+        if sum(source.kind == kind for source in opened) > 1:
+            raise SourceError(f"un seul fichier {kind} par chargement (ils sont fusionnés)")
+    return opened
+
+
+def _fail(message: str) -> None:
+    click.echo(f"erreur : {message}", err=True)
+    raise SystemExit(1)
+
+
+@main.command(help="Charge des fichiers de praticiens dans le backend (remplacement atomique de l'index). "
+                   "FILES : fichiers dont le format (RPPS, ameli, JSON Lines) est reconnu à l'en-tête ; "
+                   "ou --source rpps=FICHIER --source ameli=FICHIER, fusionnés.")
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--source", "sources", multiple=True, metavar="FORMAT=FICHIER",
+              help="fichier d'un format donné : rpps=PS_LibreAcces_Personne_activite_….txt, ameli=liste-ps-….csv, "
+                   "jsonl=….jsonl (répétable)")
 @click.option("--backend", "backend_url", help="sqlite://CHEMIN ou http(s)://HÔTE:PORT (défaut : ANNUAIRE_BACKEND)")
 @click.option("--demo/--no-demo", default=False, help="marquer l'index comme données de démonstration")
 @click.option("--data-date", help="date des données (défaut : aujourd'hui, ou « démonstration »)")
 @click.option("--if-empty", is_flag=True, help="ne rien faire si le backend contient déjà un index")
 @click.option("--rejects", "rejects_path", type=click.Path(dir_okay=False, path_type=Path),
               help="fichier du rapport des lignes rejetées (défaut : à côté du premier fichier)")
-def index(files: tuple[Path, ...], backend_url: str | None, demo: bool, data_date: str | None, if_empty: bool,
-          rejects_path: Path | None) -> None:
-    from .jsonl_format import JsonlReader, parse_jsonl_rows
-    from .pipeline import load
-    from .progress import Progress
+def index(files: tuple[Path, ...], sources: tuple[str, ...], backend_url: str | None, demo: bool,
+          data_date: str | None, if_empty: bool, rejects_path: Path | None) -> None:
+    from collections import Counter
 
-    backend, _ = _backend_from(backend_url)
+    from geodata.geocoding import make_geocoder
+    from geodata.reference import load_reference
+
+    from .load_summary import StreamingReport, summary_lines
+    from .merge import SourceLoad
+    from .pipeline import accepted
+    from .progress import Progress
+    from .sources import SourceError
+    from .transform import Transform
+
+    backend, settings = _backend_from(backend_url)
     if if_empty:
         try:
             if backend.info().documents > 0:
@@ -68,27 +114,54 @@ def index(files: tuple[Path, ...], backend_url: str | None, demo: bool, data_dat
                 return
         except BackendUnavailable:
             pass
-    if not files:
+    if not files and not sources:
         raise click.UsageError("aucun fichier à indexer")
-    readers = [JsonlReader(path) for path in files]
-    progress = Progress("indexation", fraction=lambda: sum(r.position for r in readers) / max(1, sum(r.size for r in readers)))
+    try:
+        opened = _open_sources(files, sources)
+    except SourceError as error:
+        _fail(str(error))
+    reference = load_reference(settings.geodata_dir)
+    geocoder = make_geocoder(reference, settings.ban_url, Path(settings.geocode_cache))
+    load = SourceLoad(opened, Transform(reference, geocoder))
+    progress = Progress("indexation", fraction=load.fraction)
+    load.on_row = progress.update
+    report = StreamingReport(rejects_path or opened[0].path.with_suffix(".rejets.csv"))
+    precisions: Counter = Counter()
 
-    def items():
-        for reader in readers:
-            yield from parse_jsonl_rows(reader.rows(), source=reader.path.name)
+    def practitioners():
+        for practitioner in accepted(load.items(), report):
+            precisions[practitioner.location.precision] += 1
+            yield practitioner
+        if report.indexed == 0:
+            raise NothingToIndex()
 
     try:
-        info, report = load(items(), backend, data_date=data_date or ("démonstration" if demo else date.today().isoformat()),
-                            demo=demo, on_read=progress.update)
+        info = backend.replace_all(practitioners(), data_date=data_date or ("démonstration" if demo else
+                                                                             date.today().isoformat()), demo=demo)
     except BackendUnavailable as error:
-        raise click.ClickException(f"backend indisponible : {error}") from error
+        report.close()
+        _fail(f"backend indisponible : {error}")
+    except NothingToIndex:
+        report.close()
+        _fail(f"aucune ligne valide sur {load.stats.rows} lues : l'index en service est conservé "
+              f"(motifs dans {report.path})")
+    finally:
+        close = getattr(geocoder, "close", None)
+        if close is not None:
+            close()
     elapsed = progress.finish()
-    report_path = report.write_rejects(rejects_path or files[0].with_suffix(".rejets.csv"))
-    for line in report.summary_lines():
+    report.duplicates += load.stats.source_duplicates
+    report_path = report.close()
+    for line in summary_lines(report, load.stats, precisions):
         click.echo(line)
-    click.echo(f"durée                  {elapsed:>10.1f} s ({report.read / max(elapsed, 1e-9):,.0f} lignes/s)".replace(",", " "))
+    click.echo(f"durée                  {elapsed:>10.1f} s ({load.stats.rows / max(elapsed, 1e-9):,.0f} lignes/s)"
+               .replace(",", " "))
     click.echo(f"rapport des rejets : {report_path}")
     click.echo(f"index en service : {info.documents} praticiens")
+
+
+class NothingToIndex(Exception):
+    """Every row was rejected: the live index is kept rather than replaced by an empty one."""
 
 
 @main.command(help="Sert l'API et les pages (serveur de développement ; gunicorn en production).")

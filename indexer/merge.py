@@ -1,0 +1,314 @@
+"""The load of real sources: RPPS activity rows enriched with the ameli rows that match them.
+
+A practitioner at a place comes from an RPPS activity row (identity, profession, specialty,
+mode, site and address). When an ameli row names the same person (normalized name, first
+name, profession) at the same postal code, its convention fields (sector, OPTAM, carte Vitale)
+and its phone are added. ameli rows that match no RPPS row are indexed too, with
+``rpps: null`` and a stable id derived from the row.
+
+Memory stays bounded whatever the size of the RPPS file: the ameli file is read first into an
+index of compact tuples keyed by a hash of the match key; the RPPS file is then streamed; the
+ameli file is read a second time to emit the rows that matched nothing.
+
+Match keys, tried in order (each ameli row is used once):
+1. name, first name, profession, postal code;
+2. name, first word of the first name, profession, postal code (``Marie`` / ``Marie Claire``);
+3. name, first name, profession, commune (a CEDEX postal code on one side).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable, Iterator
+
+from directory.model import Practitioner
+from directory.normalize import normalize_text
+
+from .ameli_format import AmeliReader
+from .jsonl_format import JsonlReader, parse_jsonl_rows
+from .rejects import Reject, Warning_
+from .rpps_format import RppsReader
+from .sources import AMELI, JSONL, RPPS, SourceFile
+from .transform import AmeliRow, Transform
+
+Item = Practitioner | Reject | Warning_
+
+_normalized = lru_cache(maxsize=200_000)(normalize_text)
+
+UNUSED, INDEXED, MATCHED = 0, 1, 2
+
+
+@dataclass
+class SourceStats:
+    """What was read from one file."""
+
+    kind: str
+    name: str
+    rows: int = 0
+    rejected: int = 0
+    duplicates: int = 0
+    warnings: int = 0
+
+
+@dataclass
+class MergeStats:
+    """How the RPPS and ameli rows were joined."""
+
+    sources: list[SourceStats] = field(default_factory=list)
+    rpps_valid: int = 0
+    ameli_valid: int = 0
+    merged: int = 0
+    merged_by_key: dict[str, int] = field(default_factory=lambda: {"exact": 0, "prenom": 0, "commune": 0})
+    ameli_only: int = 0
+
+    @property
+    def match_rate(self) -> float | None:
+        """Share of the valid ameli rows joined to an RPPS row."""
+        return self.merged / self.ameli_valid if self.ameli_valid else None
+
+    @property
+    def rows(self) -> int:
+        return sum(source.rows for source in self.sources)
+
+    @property
+    def source_duplicates(self) -> int:
+        """Duplicates found before the pipeline sees them (repeated ameli rows)."""
+        return sum(source.duplicates for source in self.sources)
+
+
+def match_keys(nom: str, prenom: str | None, profession: str, postal_code: str | None, commune_code: str
+               ) -> tuple[int, int, int]:
+    """The three match keys of a row, as hashes (compact, and equal for equal keys within a process)."""
+    nom_n, prenom_n = _normalized(nom), _normalized(prenom or "")
+    first = prenom_n.split(" ", 1)[0]
+    return (hash((1, nom_n, prenom_n, profession, postal_code or "")),
+            hash((2, nom_n, first, profession, postal_code or "")),
+            hash((3, nom_n, prenom_n, profession, commune_code)))
+
+
+class AmeliIndex:
+    """The valid ameli rows by match key: ``(line, sector, optam, carte_vitale, phone)`` tuples."""
+
+    KEY_NAMES = ("exact", "prenom", "commune")
+
+    def __init__(self):
+        self.entries: list[tuple] = []
+        self.by_key: dict[int, int | list[int]] = {}
+        self.status = bytearray()
+        self._ids: set[int] = set()
+
+    def add(self, row: AmeliRow) -> bool:
+        """Index ``row``; ``False`` when the same row was already indexed (a duplicate)."""
+        row_id = hash(row.id)
+        if row_id in self._ids:
+            return False
+        self._ids.add(row_id)
+        number = len(self.entries)
+        self.entries.append((row.line, row.sector, row.optam, row.carte_vitale, row.phone))
+        for key in match_keys(row.nom, row.prenom, row.profession, row.place.postal_code, row.place.commune_code):
+            found = self.by_key.get(key)
+            if found is None:
+                self.by_key[key] = number
+            elif isinstance(found, int):
+                if found != number:
+                    self.by_key[key] = [found, number]
+            elif found[-1] != number:
+                found.append(number)
+        if len(self.status) <= row.line:
+            self.status.extend(bytes(max(row.line + 1 - len(self.status), len(self.status))))
+        self.status[row.line] = INDEXED
+        return True
+
+    def take(self, practitioner: Practitioner) -> tuple[str, tuple] | None:
+        """The first unused ameli entry matching ``practitioner`` (then used), with the key that matched."""
+        address = practitioner.address
+        keys = match_keys(practitioner.nom, practitioner.prenom, practitioner.profession, address.postal_code,
+                          address.commune_code or "")
+        for name, key in zip(self.KEY_NAMES, keys):
+            found = self.by_key.get(key)
+            if found is None:
+                continue
+            for number in ((found,) if isinstance(found, int) else found):
+                entry = self.entries[number]
+                if self.status[entry[0]] == INDEXED:
+                    self.status[entry[0]] = MATCHED
+                    return name, entry
+        return None
+
+    def unmatched(self, line: int) -> bool:
+        return line < len(self.status) and self.status[line] == INDEXED
+
+
+def enriched(practitioner: Practitioner, entry: tuple) -> Practitioner:
+    _, sector, optam, carte_vitale, phone = entry
+    return replace(practitioner, sector=sector, optam=optam, carte_vitale=carte_vitale,
+                   phone=phone or practitioner.phone)
+
+
+class SourceLoad:
+    """The items (practitioners, rejects, warnings) of a set of source files, with their statistics.
+
+    At most one RPPS and one ameli file (joined); any number of JSON Lines files (taken as they are).
+    """
+
+    def __init__(self, sources: list[SourceFile], transform: Transform,
+                 on_row: Callable[[int], None] | None = None):
+        self.sources = sources
+        self.transform = transform
+        self.on_row = on_row
+        self.stats = MergeStats()
+        self._readers: list = []
+        kinds = [source.kind for source in sources]
+        for kind in (RPPS, AMELI):
+            if kinds.count(kind) > 1:
+                raise ValueError(f"un seul fichier {kind} par chargement")
+        self._sizes = sum(source.path.stat().st_size * (2 if source.kind == AMELI else 1) for source in sources)
+
+    def fraction(self) -> float | None:
+        return sum(reader.position for reader in self._readers) / self._sizes if self._sizes else None
+
+    def _count(self, stats: SourceStats) -> None:
+        stats.rows += 1
+        if self.on_row is not None:
+            self.on_row(self.stats.rows)
+
+    def items(self) -> Iterator[Item]:
+        by_kind = {source.kind: source for source in self.sources}
+        for source in self.sources:
+            if source.kind == JSONL:
+                yield from self._jsonl(source)
+        if RPPS in by_kind or AMELI in by_kind:
+            yield from self._joined(by_kind.get(RPPS), by_kind.get(AMELI))
+
+    # -- JSON Lines ------------------------------------------------------------------------
+    def _jsonl(self, source: SourceFile) -> Iterator[Item]:
+        stats = SourceStats(JSONL, source.name)
+        self.stats.sources.append(stats)
+        reader = JsonlReader(source.path)
+        self._readers.append(reader)
+        truncated = _lacks_final_newline(source.path)
+        current: list = [0, ""]
+
+        def rows():
+            for number, text in reader.rows():
+                current[0], current[1] = number, text
+                if text.strip():
+                    self._count(stats)
+                yield number, text
+
+        def numbered():
+            for item in parse_jsonl_rows(rows(), source=source.name):
+                number, text = current
+                if isinstance(item, Reject) and truncated and reader.position == reader.size \
+                        and item.reason == "JSON invalide":
+                    item = Reject.of(source.name, number, "dernière ligne tronquée (fichier incomplet)", text)
+                yield number, text, item
+
+        for item in self.transform.checked_records(numbered(), source.name):
+            yield from self._counted(item, stats)
+
+    def _counted(self, item: Item, stats: SourceStats) -> Iterator[Item]:
+        if isinstance(item, Reject):
+            stats.rejected += 1
+        elif isinstance(item, Warning_):
+            stats.warnings += 1
+        yield item
+
+    # -- RPPS + ameli ----------------------------------------------------------------------
+    def _joined(self, rpps: SourceFile | None, ameli: SourceFile | None) -> Iterator[Item]:
+        index = AmeliIndex()
+        if ameli is not None:
+            yield from self._index_ameli(ameli, index)
+        if rpps is not None:
+            yield from self._rpps(rpps, index)
+        if ameli is not None:
+            yield from self._ameli_only(ameli, index)
+
+    def _index_ameli(self, ameli: SourceFile, index: AmeliIndex) -> Iterator[Item]:
+        stats = self._ameli_stats = SourceStats(AMELI, ameli.name)
+        self.stats.sources.append(stats)
+        reader = AmeliReader(ameli.path, source=ameli.name)
+        self._readers.append(reader)
+        check = self.transform.ameli
+        for row in reader.rows():
+            self._count(stats)
+            if isinstance(row, Reject):
+                stats.rejected += 1
+                yield row
+                continue
+            checked, warning = check(ameli.name, *row)
+            if warning is not None:
+                stats.warnings += 1
+                yield warning
+            if isinstance(checked, Reject):
+                stats.rejected += 1
+                yield checked
+            elif index.add(checked):
+                self.stats.ameli_valid += 1
+            else:
+                stats.duplicates += 1
+        if reader.lines.fallback_line is not None:
+            yield _encoding_warning(ameli.name, reader.lines.fallback_line)
+
+    def _rpps(self, rpps: SourceFile, index: AmeliIndex) -> Iterator[Item]:
+        stats = SourceStats(RPPS, rpps.name)
+        self.stats.sources.append(stats)
+        reader = RppsReader(rpps.path, source=rpps.name)
+        self._readers.append(reader)
+        transform = self.transform.rpps
+        take = index.take
+        merged_by_key = self.stats.merged_by_key
+        for row in reader.rows():
+            self._count(stats)
+            if isinstance(row, Reject):
+                stats.rejected += 1
+                yield row
+                continue
+            practitioner, warning = transform(rpps.name, *row)
+            if warning is not None:
+                stats.warnings += 1
+                yield warning
+            if isinstance(practitioner, Reject):
+                stats.rejected += 1
+                yield practitioner
+                continue
+            self.stats.rpps_valid += 1
+            matched = take(practitioner)
+            if matched is not None:
+                key_name, entry = matched
+                merged_by_key[key_name] += 1
+                self.stats.merged += 1
+                practitioner = enriched(practitioner, entry)
+            yield practitioner
+        if reader.lines.fallback_line is not None:
+            yield _encoding_warning(rpps.name, reader.lines.fallback_line)
+
+    def _ameli_only(self, ameli: SourceFile, index: AmeliIndex) -> Iterator[Item]:
+        reader = AmeliReader(ameli.path, source=ameli.name)
+        self._readers.append(reader)
+        check, practitioner_of = self.transform.ameli, self.transform.ameli_practitioner
+        for row in reader.rows():
+            if isinstance(row, Reject) or not index.unmatched(row[0]):
+                continue
+            checked, _ = check(ameli.name, *row)
+            item = practitioner_of(ameli.name, checked)
+            if isinstance(item, Reject):
+                self._ameli_stats.rejected += 1
+            else:
+                self.stats.ameli_only += 1
+            yield item
+
+
+def _encoding_warning(source: str, line: int) -> Warning_:
+    return Warning_(source, line, f"fichier en Windows-1252 (UTF-8 attendu), décodé en Windows-1252 "
+                                  f"à partir de la ligne {line}")
+
+
+def _lacks_final_newline(path: Path) -> bool:
+    with path.open("rb") as handle:
+        handle.seek(0, 2)
+        if handle.tell() == 0:
+            return False
+        handle.seek(-1, 2)
+        return handle.read(1) != b"\n"
