@@ -83,6 +83,10 @@ class GeocodeCache:
             self._db.execute("INSERT OR REPLACE INTO geocodes VALUES (?, ?, ?, ?)", values)
             self._db.commit()
 
+    def __len__(self) -> int:
+        with self._lock:
+            return self._db.execute("SELECT count(*) FROM geocodes").fetchone()[0]
+
     def close(self) -> None:
         with self._lock:
             self._db.close()
@@ -92,12 +96,16 @@ class BanGeocoder:
     """Addresses through the BAN (geopy ``BANFrance``), falling back to ``fallback``."""
 
     def __init__(self, url: str, reference, cache_path: Path | str | None = None, *, timeout: float = 5.0,
-                 min_delay_seconds: float = 1 / 40, min_score: float = 0.5, user_agent: str = "annuaire-sante"):
+                 min_delay_seconds: float = 1 / 40, retry_wait_seconds: float = 2.0, min_score: float = 0.5,
+                 user_agent: str = "annuaire-sante"):
+        """``url``: the BAN endpoint (``https://api-adresse.data.gouv.fr`` or a self-hosted addok);
+        ``min_delay_seconds`` between requests (BAN allows 50 per second and per IP); one retry
+        after ``retry_wait_seconds`` on error; answers scored below ``min_score`` are not trusted."""
         endpoint = urlsplit(url if "://" in url else f"https://{url}")
         self._ban = BANFrance(domain=(endpoint.netloc + endpoint.path).rstrip("/"), scheme=endpoint.scheme,
                               timeout=timeout, user_agent=user_agent)
         self._search = RateLimiter(self._ban.geocode, min_delay_seconds=min_delay_seconds, max_retries=1,
-                                   error_wait_seconds=min(2.0, timeout), swallow_exceptions=False)
+                                   error_wait_seconds=retry_wait_seconds, swallow_exceptions=False)
         self.reference = reference
         self.fallback = CommuneCentreGeocoder(reference)
         self.cache = GeocodeCache(cache_path or ":memory:")

@@ -7,6 +7,7 @@ by a server that prefers to pay at start-up).
 from __future__ import annotations
 
 import functools
+import gc
 from pathlib import Path
 
 from geodata.communes import (Commune, PostalCodeEntry, read_commune_aliases, read_communes,
@@ -128,9 +129,14 @@ class Reference:
         return nearest_offices_answer(self.cpam, lat, lon, limit)
 
     def load_all(self) -> "Reference":
-        """Load every part now rather than on first use."""
+        """Load every part now rather than on first use (a server calls this at start-up).
+
+        The loaded objects are then moved out of the garbage collector's reach (``gc.freeze``):
+        they live as long as the process, and a full collection scanning them all would pause a
+        request for tens of milliseconds."""
         for name in ("communes", "postal_codes", "commune_aliases", "departements", "_commune_points", "places", "cpam"):
             getattr(self, name)
+        gc.freeze()
         return self
 
 

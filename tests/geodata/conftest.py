@@ -3,15 +3,12 @@ CPAM and places endpoints over it. Nothing here reads the shared source data."""
 from __future__ import annotations
 
 import types
-from pathlib import Path
 
 import pytest
 from flask import Flask
 
 from api.problems import Problem
 from geodata.reference import load_reference
-
-FIXTURES = Path(__file__).parent / "fixtures"
 
 
 @pytest.fixture(scope="session")

@@ -73,11 +73,15 @@ def test_limit_is_respected_and_nonsense_finds_nothing(reference):
 
 
 def test_a_query_takes_less_than_5_ms(reference):
-    queries = ["st eti", "paris 11", "sa", "le", "ma", "saint s", "corse du sud", "75", "bor", "la roche"]
+    queries = ["st eti", "paris 11", "sa", "le", "ma", "saint s", "corse du sud", "75", "bor", "la roche",
+               "saint zzz", "a b", "saint martin de"]
     reference.suggest_places("warm up", 10)
-    worst = 0.0
+    slowest = {}
     for q in queries:
-        start = time.perf_counter()
-        reference.suggest_places(q, 10)
-        worst = max(worst, time.perf_counter() - start)
-    assert worst < 0.005
+        durations = []
+        for _ in range(3):  # the best of three: the algorithm, not a scheduling hiccup of a shared machine
+            start = time.perf_counter()
+            reference.suggest_places(q, 10)
+            durations.append(time.perf_counter() - start)
+        slowest[q] = min(durations)
+    assert max(slowest.values()) < 0.005, slowest
