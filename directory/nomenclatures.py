@@ -16,29 +16,24 @@ class Code:
     label: str
 
 
-@dataclass(frozen=True, slots=True)
 class CodeList:
     """An ordered list of codes with their French labels."""
 
-    name: str
-    codes: tuple[Code, ...]
+    __slots__ = ("name", "codes", "_labels")
+
+    def __init__(self, name: str, codes: tuple[Code, ...]):
+        self.name = name
+        self.codes = codes
+        self._labels = {entry.code: entry.label for entry in codes}
 
     def label(self, code: str | None) -> str | None:
-        return self._labels().get(code) if code is not None else None
+        return self._labels.get(code) if code is not None else None
 
     def __contains__(self, code: object) -> bool:
-        return code in self._labels()
+        return code in self._labels
 
     def allowed(self) -> list[str]:
         return [entry.code for entry in self.codes]
-
-    def _labels(self) -> dict[str, str]:
-        return _labels_of(self)
-
-
-@cache
-def _labels_of(code_list: CodeList) -> dict[str, str]:
-    return {entry.code: entry.label for entry in code_list.codes}
 
 
 def _rows(filename: str) -> list[dict[str, str]]:

@@ -1,8 +1,10 @@
-"""The embedded backend: one SQLite file (FTS5 for text, R*Tree for geography).
+"""The embedded backend: one SQLite file (FTS5 for text, a clustered grid for geography).
 
-Filters, text and the coarse geographic box are answered by SQLite; with a circle, the exact
-great-circle distance is computed on the candidates, which then give the total, the facets and
-the order. Without a circle, SQLite counts, groups and sorts by itself.
+Everything is computed inside SQLite: a circle or a box reads the contiguous runs of rows of
+the grid cells it covers (see :mod:`directory.sqlite_schema`) and tests the exact distance as a
+dot product of unit vectors; one grouped query gives the exact total and the three facets, a
+second one the page, in a total order (ids break every tie). Distances shown are great-circle
+distances computed from the stored coordinates.
 """
 from __future__ import annotations
 
@@ -21,26 +23,26 @@ from .distance import great_circle_km
 from .model import (FACET_FIELDS, SORT_DISTANCE, SORT_RELEVANCE, FacetCount, Hit, IndexInfo, Practitioner,
                     SearchPage, SearchQuery)
 from .records import practitioner_from_dict
-from .sqlite_queries import relevance_expression, where_clause
+from .sqlite_cells import row_spans
+from .sqlite_queries import geographic_box, ordering, where_clause
 from .sqlite_schema import build_index_file
 from .text_matching import query_tokens
-
-CANDIDATE_COLUMNS = "p.doc, p.id, p.lat, p.lon, p.profession, p.specialties, p.sector, p.nom_norm, p.prenom_norm"
-
-
-def sort_keys(sort: str, *, distance: float | None, score: int, nom: str, prenom: str, id: str) -> tuple:
-    """The full, total order of results for each sort (ids break every tie)."""
-    if sort == SORT_DISTANCE:
-        return (distance, id)
-    if sort == SORT_RELEVANCE:
-        return (-score, nom, prenom, id)
-    return (nom, prenom, id)
 
 
 def ordered_facets(counters: dict[str, Counter]) -> dict[str, list[FacetCount]]:
     """Facet counts, largest first then by code: the order both backends give."""
     return {name: [FacetCount(code, count) for code, count in sorted(counter.items(), key=lambda item: (-item[1], item[0]))]
             for name, counter in counters.items()}
+
+
+def cursor_keys(sort: str, row: tuple) -> list:
+    """The sort keys of a page row ``(doc, key, nom, prenom, id)`` that a cursor resumes after."""
+    _, key, nom, prenom, id_ = row
+    if sort == SORT_DISTANCE:
+        return [key, id_]
+    if sort == SORT_RELEVANCE:
+        return [key, nom, prenom, id_]
+    return [nom, prenom, id_]
 
 
 class SqliteBackend:
@@ -50,6 +52,7 @@ class SqliteBackend:
         self.path = Path(path)
         self.settings = settings or BackendSettings()
         self._local = threading.local()
+        self._catalogues: dict[int, dict] = {}
 
     # -- connections -------------------------------------------------------------------------
     def _connection(self) -> sqlite3.Connection:
@@ -97,11 +100,13 @@ class SqliteBackend:
                          demo=meta.get("demo") == "1")
 
     def get(self, practitioner_id: str) -> Practitioner | None:
-        rows = self._read("SELECT body FROM practitioner WHERE id = ?", (practitioner_id,))
+        rows = self._read("SELECT b.body FROM practitioner p JOIN practitioner_body b ON b.doc = p.doc WHERE p.id = ?",
+                          (practitioner_id,))
         return practitioner_from_dict(json.loads(rows[0][0])) if rows else None
 
     def places_of(self, person_id: str) -> list[Practitioner]:
-        rows = self._read("SELECT body FROM practitioner WHERE person_id = ? ORDER BY id", (person_id,))
+        rows = self._read("SELECT b.body FROM practitioner p JOIN practitioner_body b ON b.doc = p.doc "
+                          "WHERE p.person_id = ? ORDER BY p.id", (person_id,))
         return [practitioner_from_dict(json.loads(body)) for (body,) in rows]
 
     def counts(self, facet: str) -> dict[str, int]:
@@ -115,91 +120,109 @@ class SqliteBackend:
         return tuple(self._read(sql))
 
     def search(self, query: SearchQuery) -> SearchPage:
-        if query.circle is not None:
-            return self._search_candidates(query)
-        return self._search_in_sql(query)
-
-    def _bodies(self, docs: list[int]) -> dict[int, Practitioner]:
-        rows = self._read(f"SELECT doc, body FROM practitioner WHERE doc IN ({','.join('?' * len(docs))})", docs)
-        return {doc: practitioner_from_dict(json.loads(body)) for doc, body in rows}
-
-    def _search_candidates(self, query: SearchQuery) -> SearchPage:
-        """Circle searches: exact distances on the R*Tree's candidates, then everything in Python."""
-        circle, sort = query.circle, query.effective_sort
-        where = where_clause(query)
-        score_sql, score_params = relevance_expression(query_tokens(query.text) if sort == SORT_RELEVANCE else [])
-        rows = self._read(f"SELECT {CANDIDATE_COLUMNS}, {score_sql} FROM practitioner p WHERE {where.sql()}",
-                          [*score_params, *where.params])
-        matches = []
-        facets = {name: Counter() for name in FACET_FIELDS}
-        for doc, id_, lat, lon, profession, specialties, sector, nom, prenom, score in rows:
-            distance = great_circle_km(circle.lat, circle.lon, lat, lon)
-            if distance > circle.radius_km:
-                continue
-            matches.append((sort_keys(sort, distance=distance, score=score, nom=nom, prenom=prenom, id=id_), doc, distance))
-            if query.facets:
-                facets["profession"][profession] += 1
-                if sector is not None:
-                    facets["sector"][sector] += 1
-                facets["specialty"].update(specialties.split())
-        matches.sort()
-        if query.cursor is not None:
-            after, page = decode_cursor(query)
-            after = tuple(after)
-            start = next((index for index, match in enumerate(matches) if match[0] > after), len(matches))
-        else:
-            page = query.page
-            start = (page - 1) * query.per_page
-        selected = matches[start:start + query.per_page]
-        bodies = self._bodies([doc for _, doc, _ in selected]) if selected else {}
-        hits = [Hit(bodies[doc], distance) for _, doc, distance in selected]
-        has_more = start + query.per_page < len(matches)
-        next_cursor = encode_cursor(query, list(selected[-1][0]), page + 1) if selected and has_more else None
-        return SearchPage(total=len(matches), hits=hits, facets=ordered_facets(facets) if query.facets else {},
-                          next_cursor=next_cursor)
-
-    def _search_in_sql(self, query: SearchQuery) -> SearchPage:
-        """Searches without a circle: SQLite counts, groups, sorts and pages."""
-        sort = query.effective_sort
-        where = where_clause(query)
-        total = self._read(f"SELECT COUNT(*) FROM practitioner p WHERE {where.sql()}", where.params)[0][0]
-        facets = self._facets_in_sql(where) if query.facets else {}
-        score_sql, score_params = relevance_expression(query_tokens(query.text) if sort == SORT_RELEVANCE else [])
-        inner = (f"SELECT p.doc AS doc, p.id AS id, p.nom_norm AS nom, p.prenom_norm AS prenom, {score_sql} AS score "
-                 f"FROM practitioner p WHERE {where.sql()}")
-        params = [*score_params, *where.params]
-        order = "score DESC, nom, prenom, id" if sort == SORT_RELEVANCE else "nom, prenom, id"
-        if query.cursor is not None:
-            after, page = decode_cursor(query)
-            if sort == SORT_RELEVANCE:
-                keyset, keyset_params = "(-score, nom, prenom, id) > (?, ?, ?, ?)", after
-            else:
-                keyset, keyset_params = "(nom, prenom, id) > (?, ?, ?)", after
-            sql = f"SELECT doc, score, nom, prenom, id FROM ({inner}) WHERE {keyset} ORDER BY {order} LIMIT ?"
-            rows = self._read(sql, [*params, *keyset_params, query.per_page + 1])
-        else:
-            page = query.page
-            sql = f"SELECT doc, score, nom, prenom, id FROM ({inner}) ORDER BY {order} LIMIT ? OFFSET ?"
-            rows = self._read(sql, [*params, query.per_page + 1, (page - 1) * query.per_page])
-        has_more = len(rows) > query.per_page
-        rows = rows[:query.per_page]
+        source, source_params = self._source(query)
+        if source is None:
+            empty = ordered_facets({name: Counter() for name in FACET_FIELDS}) if query.facets else {}
+            return SearchPage(total=0, hits=[], facets=empty)
+        where = where_clause(query, scanning=bool(source_params))
+        total, facets = self._total_and_facets(query, source, [*source_params, *where.params], where)
+        after, page = decode_cursor(query) if query.cursor is not None else (None, query.page)
+        rows = self._page_rows(query, after, page)
+        has_more, rows = len(rows) > query.per_page, rows[:query.per_page]
         bodies = self._bodies([row[0] for row in rows]) if rows else {}
-        hits = [Hit(bodies[row[0]], None) for row in rows]
-        next_cursor = None
-        if rows and has_more:
-            doc, score, nom, prenom, id_ = rows[-1]
-            next_cursor = encode_cursor(query, list(sort_keys(sort, distance=None, score=score, nom=nom, prenom=prenom,
-                                                              id=id_)), page + 1)
+        hits = [Hit(bodies[row[0]], self._distance(query, bodies[row[0]])) for row in rows]
+        next_cursor = encode_cursor(query, cursor_keys(query.effective_sort, rows[-1]), page + 1) if rows and has_more else None
         return SearchPage(total=total, hits=hits, facets=facets, next_cursor=next_cursor)
 
-    def _facets_in_sql(self, where) -> dict[str, list[FacetCount]]:
-        counters = {}
-        for name, sql in (
-            ("profession", f"SELECT p.profession, COUNT(*) FROM practitioner p WHERE {where.sql()} GROUP BY 1"),
-            ("specialty", f"SELECT s.code, COUNT(*) FROM practitioner_specialty s JOIN practitioner p ON p.doc = s.doc "
-                          f"WHERE {where.sql()} GROUP BY 1"),
-            ("sector", f"SELECT p.sector, COUNT(*) FROM practitioner p WHERE {where.sql()} AND p.sector IS NOT NULL "
-                       "GROUP BY 1"),
-        ):
-            counters[name] = Counter(dict(self._read(sql, where.params)))
-        return ordered_facets(counters)
+    def _page_rows(self, query: SearchQuery, after: list | None, page: int) -> list[tuple]:
+        """The page's rows ``(doc, key, nom, prenom, id)``, one more than asked to tell if more follow.
+
+        Sorted by distance, the nearest rows are looked for first in smaller circles: when a smaller
+        circle already holds enough rows, they are exactly the first ones of the whole circle.
+        """
+        wanted = query.per_page + 1 + (0 if after is not None else (page - 1) * query.per_page)
+        radii = [None]
+        if query.effective_sort == SORT_DISTANCE and query.circle.radius_km >= 1 and wanted <= 200:
+            radii = [query.circle.radius_km / 8, query.circle.radius_km / 3, None]
+        for radius in radii:
+            source, source_params = self._source(query, radius)
+            if source is None:
+                if radius is None:
+                    return []
+                continue
+            where = where_clause(query, scanning=bool(source_params), radius_km=radius)
+            order = ordering(query)
+            inner = (f"SELECT p.doc AS doc, {order.key_sql} AS key, p.nom_norm AS nom, p.prenom_norm AS prenom, "
+                     f"p.id AS id FROM {source} WHERE {where.sql()}")
+            params = [*order.key_params, *source_params, *where.params]
+            if after is not None:
+                rows = self._read(f"SELECT doc, key, nom, prenom, id FROM ({inner}) WHERE {order.keyset} "
+                                  f"ORDER BY {order.order_by} LIMIT ?", [*params, *after, query.per_page + 1])
+            else:
+                rows = self._read(f"SELECT doc, key, nom, prenom, id FROM ({inner}) ORDER BY {order.order_by} "
+                                  f"LIMIT ? OFFSET ?", [*params, query.per_page + 1, (page - 1) * query.per_page])
+            if radius is None or len(rows) == query.per_page + 1:
+                return rows
+        return rows
+
+    @staticmethod
+    def _distance(query: SearchQuery, practitioner: Practitioner) -> float | None:
+        if query.circle is None:
+            return None
+        return great_circle_km(query.circle.lat, query.circle.lon, practitioner.location.lat, practitioner.location.lon)
+
+    def _source(self, query: SearchQuery, radius_km: float | None = None) -> tuple[str | None, list]:
+        """What to read: the runs of rows of the grid cells under the query's box, or the whole table
+        (when there is no box, or text, whose own index is more selective). ``None`` when nothing can match."""
+        box = geographic_box(query, radius_km)
+        if box is None or query_tokens(query.text):
+            return "practitioner p", []
+        min_lat, max_lat, min_lon, max_lon = box
+        if min_lat > max_lat or min_lon > max_lon:
+            return None, []
+        ranges = []
+        spans = row_spans(max(min_lat, -90.0), min(max_lat, 89.999999), max(min_lon, -180.0), min(max_lon, 179.999999))
+        for profession in query.professions or self._catalogue()["professions"]:
+            for first_cell, last_cell in spans:
+                first_doc, last_doc = self._read("SELECT MIN(first_doc), MAX(last_doc) FROM cell_range "
+                                                 "WHERE profession = ? AND cell BETWEEN ? AND ?",
+                                                 (profession, first_cell, last_cell))[0]
+                if first_doc is not None:
+                    ranges += [first_doc, last_doc]
+        if not ranges:
+            return None, []
+        values = ",".join("(?,?)" for _ in range(len(ranges) // 2))
+        return f"(VALUES {values}) AS r JOIN practitioner p ON p.doc BETWEEN r.column1 AND r.column2", ranges
+
+    def _total_and_facets(self, query: SearchQuery, source: str, params: list, where) -> tuple[int, dict]:
+        if not query.facets:
+            return self._read(f"SELECT COUNT(*) FROM {source} WHERE {where.sql()}", params)[0][0], {}
+        rows = self._read(f"SELECT p.facet_key, COUNT(*) FROM {source} WHERE {where.sql()} GROUP BY 1", params)
+        combinations = self._catalogue()["facet_combinations"]
+        counters = {name: Counter() for name in FACET_FIELDS}
+        total = 0
+        for facet_key, count in rows:
+            profession, sector, specialties = combinations[facet_key]
+            total += count
+            counters["profession"][profession] += count
+            if sector is not None:
+                counters["sector"][sector] += count
+            for code in specialties.split():
+                counters["specialty"][code] += count
+        return total, ordered_facets(counters)
+
+    def _catalogue(self) -> dict:
+        """What every query of this index file needs to know, read once per file."""
+        inode = os.stat(self.path).st_ino
+        cached = self._catalogues.get(inode)
+        if cached is None:
+            combinations = {key: (profession, sector or None, specialties) for key, profession, sector, specialties
+                            in self._read("SELECT id, profession, sector, specialties FROM facet_combination")}
+            professions = [row[0] for row in self._read("SELECT DISTINCT profession FROM cell_range ORDER BY 1")]
+            cached = {"facet_combinations": combinations, "professions": professions}
+            self._catalogues = {inode: cached}
+        return cached
+
+    def _bodies(self, docs: list[int]) -> dict[int, Practitioner]:
+        rows = self._read(f"SELECT doc, body FROM practitioner_body WHERE doc IN ({','.join('?' * len(docs))})", docs)
+        return {doc: practitioner_from_dict(json.loads(body)) for doc, body in rows}

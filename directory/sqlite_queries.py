@@ -1,14 +1,16 @@
-"""SQL fragments for a parsed query: pure functions, user text only ever passed as parameters."""
+"""SQL for a parsed query: pure functions; user text only ever passed as parameters."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from math import cos
 
-from .distance import bounding_box
-from .model import SearchQuery
+from .distance import EARTH_RADIUS_KM, bounding_box
+from .model import SORT_DISTANCE, SORT_RELEVANCE, SearchQuery
+from .sqlite_cells import unit_vector
 from .text_matching import query_tokens
 
-# R*Tree coordinates are 32-bit floats rounded outwards: look a little wider, then filter exactly.
-RTREE_MARGIN_DEG = 1e-4
+# Rows on the edge of a box are kept by the exact test; the cell runs are found a hair wider.
+BOX_MARGIN_DEG = 1e-9
 
 
 @dataclass
@@ -35,13 +37,39 @@ def fts_match_expression(tokens: list[str]) -> str:
     return " AND ".join(f'"{token}"*' for token in tokens)
 
 
-def where_clause(query: SearchQuery) -> Where:
-    """Every filter of ``query`` except the exact distance test (done on the candidates)."""
+def dot_expression(lat: float, lon: float) -> tuple[str, list[float]]:
+    """SQL for the cosine of the angle between each row's point and (lat, lon): larger is nearer."""
+    return "(p.x * ? + p.y * ? + p.z * ?)", list(unit_vector(lat, lon))
+
+
+def geographic_box(query: SearchQuery, radius_km: float | None = None) -> tuple[float, float, float, float] | None:
+    """(min_lat, max_lat, min_lon, max_lon) that holds every match (within ``radius_km`` of the circle's
+    centre when given), or ``None`` when the query has no place."""
+    boxes = []
+    if query.bbox is not None:
+        boxes.append((query.bbox.min_lat, query.bbox.max_lat, query.bbox.min_lon, query.bbox.max_lon))
+    if query.circle is not None:
+        radius = query.circle.radius_km if radius_km is None else radius_km
+        boxes.append(bounding_box(query.circle.lat, query.circle.lon, radius))
+    if not boxes:
+        return None
+    min_lat, max_lat = max(box[0] for box in boxes), min(box[1] for box in boxes)
+    min_lon, max_lon = max(box[2] for box in boxes), min(box[3] for box in boxes)
+    return (min_lat - BOX_MARGIN_DEG, max_lat + BOX_MARGIN_DEG, min_lon - BOX_MARGIN_DEG, max_lon + BOX_MARGIN_DEG)
+
+
+def where_clause(query: SearchQuery, *, scanning: bool = False, radius_km: float | None = None) -> Where:
+    """Every filter of ``query``, the exact distance test included (within ``radius_km`` when given,
+    else the query's radius). ``scanning``: the rows are read in runs, so test specialties on the row
+    itself rather than through their index."""
     where = Where()
     for column, values in (("p.profession", query.professions), ("p.sector", query.sectors), ("p.mode", query.modes)):
         if values:
             where.add(_in(column, values), *values)
-    if query.specialties:
+    if query.specialties and scanning:
+        where.add("(" + " OR ".join("instr(' ' || p.specialties || ' ', ?) > 0" for _ in query.specialties) + ")",
+                  *(f" {code} " for code in query.specialties))
+    elif query.specialties:
         where.add(f"p.doc IN (SELECT doc FROM practitioner_specialty WHERE {_in('code', query.specialties)})",
                   *query.specialties)
     for column, value in (("p.optam", query.optam), ("p.carte_vitale", query.carte_vitale)):
@@ -55,18 +83,16 @@ def where_clause(query: SearchQuery) -> Where:
     if tokens:
         where.add("p.doc IN (SELECT rowid FROM practitioner_text WHERE practitioner_text MATCH ?)",
                   fts_match_expression(tokens))
-    boxes = []
     if query.bbox is not None:
         box = query.bbox
         where.add("p.lat BETWEEN ? AND ? AND p.lon BETWEEN ? AND ?", box.min_lat, box.max_lat, box.min_lon, box.max_lon)
-        boxes.append((box.min_lat, box.max_lat, box.min_lon, box.max_lon))
     if query.circle is not None:
-        boxes.append(bounding_box(query.circle.lat, query.circle.lon, query.circle.radius_km))
-    for min_lat, max_lat, min_lon, max_lon in boxes:
-        where.add("p.doc IN (SELECT doc FROM practitioner_geo WHERE max_lat >= ? AND min_lat <= ? "
-                  "AND max_lon >= ? AND min_lon <= ?)",
-                  min_lat - RTREE_MARGIN_DEG, max_lat + RTREE_MARGIN_DEG,
-                  min_lon - RTREE_MARGIN_DEG, max_lon + RTREE_MARGIN_DEG)
+        circle = query.circle
+        radius = circle.radius_km if radius_km is None else radius_km
+        min_lat, max_lat, min_lon, max_lon = bounding_box(circle.lat, circle.lon, radius)
+        dot, dot_params = dot_expression(circle.lat, circle.lon)
+        where.add(f"p.lat BETWEEN ? AND ? AND p.lon BETWEEN ? AND ? AND {dot} >= ?",
+                  min_lat, max_lat, min_lon, max_lon, *dot_params, cos(radius / EARTH_RADIUS_KM))
     return where
 
 
@@ -81,3 +107,24 @@ def relevance_expression(tokens: list[str]) -> tuple[str, list]:
                      "WHEN (' ' || p.labels_norm) LIKE ? THEN 1 ELSE 0 END)")
         params += [pattern, pattern, pattern]
     return " + ".join(parts), params
+
+
+@dataclass(frozen=True)
+class Ordering:
+    """How a sort is computed (``key`` column, SQL and parameters), ordered, and resumed after a cursor."""
+
+    key_sql: str
+    key_params: list
+    order_by: str
+    keyset: str
+
+
+def ordering(query: SearchQuery) -> Ordering:
+    sort = query.effective_sort
+    if sort == SORT_DISTANCE:
+        dot, params = dot_expression(query.circle.lat, query.circle.lon)
+        return Ordering(f"-{dot}", params, "key, id", "(key, id) > (?, ?)")
+    if sort == SORT_RELEVANCE:
+        score, params = relevance_expression(query_tokens(query.text))
+        return Ordering(f"-({score})", params, "key, nom, prenom, id", "(key, nom, prenom, id) > (?, ?, ?, ?)")
+    return Ordering("0", [], "nom, prenom, id", "(nom, prenom, id) > (?, ?, ?)")

@@ -1,8 +1,16 @@
-"""The embedded index's schema and its loader (standard library ``sqlite3``: FTS5 + R*Tree).
+"""The embedded index's schema and its loader (standard library ``sqlite3``: FTS5 + a clustered grid).
 
 An index is one immutable file. A load writes a complete new file beside the live one and
 swaps it in with one atomic ``os.replace``: readers keep the previous file until then, and a
 load that fails or is killed leaves it untouched.
+
+Layout, designed for the queries: ``practitioner`` holds every filter and sort column and the
+point as a unit vector, with rows numbered by profession then grid cell (see
+:mod:`directory.sqlite_cells`), so a circle reads, for each profession asked for, a few contiguous
+runs of rows and tests the distance inside SQLite; ``cell_range`` gives each (profession, cell)
+its run; ``facet_key`` numbers each (profession, sector, specialties) combination so that one
+small ``GROUP BY`` gives the three facets; ``practitioner_body`` keeps the full record;
+``practitioner_text`` (FTS5) finds words; ``practitioner_specialty`` indexes specialties.
 """
 from __future__ import annotations
 
@@ -17,17 +25,30 @@ from typing import Iterable
 from .backend import ProgressCallback
 from .model import IndexInfo, Practitioner
 from .records import practitioner_to_dict
+from .sqlite_cells import cell_of, unit_vector
 from .text_matching import search_fields
 
-SCHEMA_VERSION = "1"
-BATCH_SIZE = 5000
+SCHEMA_VERSION = "2"
+BATCH_SIZE = 10_000
+
+COLUMNS = ("id", "person_id", "cell", "x", "y", "z", "lat", "lon", "profession", "specialties", "sector", "optam",
+           "carte_vitale", "mode", "postal_code", "commune_code", "departement", "nom_norm", "prenom_norm",
+           "labels_norm")
+
+STAGING = f"""
+CREATE TABLE staging.row ({', '.join(COLUMNS)}, body);
+"""
 
 TABLES = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
 CREATE TABLE practitioner (
     doc INTEGER PRIMARY KEY,
-    id TEXT NOT NULL UNIQUE,
+    facet_key INTEGER NOT NULL,
+    id TEXT NOT NULL,
     person_id TEXT NOT NULL,
+    cell INTEGER NOT NULL,
+    x REAL NOT NULL, y REAL NOT NULL, z REAL NOT NULL,
+    lat REAL NOT NULL, lon REAL NOT NULL,
     profession TEXT NOT NULL,
     specialties TEXT NOT NULL,
     sector TEXT,
@@ -37,19 +58,39 @@ CREATE TABLE practitioner (
     postal_code TEXT,
     commune_code TEXT,
     departement TEXT,
-    lat REAL NOT NULL,
-    lon REAL NOT NULL,
     nom_norm TEXT NOT NULL,
     prenom_norm TEXT NOT NULL,
-    labels_norm TEXT NOT NULL,
-    body TEXT NOT NULL
+    labels_norm TEXT NOT NULL
 );
+CREATE TABLE practitioner_body (doc INTEGER PRIMARY KEY, body TEXT NOT NULL);
 CREATE TABLE practitioner_specialty (code TEXT NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY (code, doc)) WITHOUT ROWID;
-CREATE VIRTUAL TABLE practitioner_geo USING rtree(doc, min_lat, max_lat, min_lon, max_lon);
+CREATE TABLE cell_range (profession TEXT NOT NULL, cell INTEGER NOT NULL, first_doc INTEGER NOT NULL,
+                         last_doc INTEGER NOT NULL, documents INTEGER NOT NULL,
+                         PRIMARY KEY (profession, cell)) WITHOUT ROWID;
+CREATE TABLE facet_combination (id INTEGER PRIMARY KEY, profession TEXT NOT NULL, sector TEXT NOT NULL,
+                                specialties TEXT NOT NULL, UNIQUE (profession, sector, specialties));
 CREATE VIRTUAL TABLE practitioner_text USING fts5(nom, prenom, labels, content='', prefix='2 3 4', detail='column');
 """
 
+FILL = f"""
+INSERT INTO facet_combination (profession, sector, specialties)
+    SELECT DISTINCT profession, coalesce(sector, ''), specialties FROM staging.row;
+CREATE TABLE staging.ordered AS
+    SELECT r.rowid AS staged, f.id AS facet_key FROM staging.row r
+    JOIN facet_combination f ON f.profession = r.profession AND f.sector = coalesce(r.sector, '')
+                             AND f.specialties = r.specialties
+    ORDER BY r.profession, r.cell, r.id;
+INSERT INTO practitioner (doc, facet_key, {', '.join(COLUMNS)})
+    SELECT o.rowid, o.facet_key, {', '.join('r.' + column for column in COLUMNS)}
+    FROM staging.ordered o JOIN staging.row r ON r.rowid = o.staged ORDER BY o.rowid;
+INSERT INTO practitioner_body (doc, body)
+    SELECT o.rowid, r.body FROM staging.ordered o JOIN staging.row r ON r.rowid = o.staged ORDER BY o.rowid;
+INSERT INTO cell_range SELECT profession, cell, MIN(doc), MAX(doc), COUNT(*) FROM practitioner GROUP BY profession, cell;
+INSERT INTO practitioner_text (rowid, nom, prenom, labels) SELECT doc, nom_norm, prenom_norm, labels_norm FROM practitioner;
+"""
+
 INDEXES = """
+CREATE UNIQUE INDEX practitioner_by_id ON practitioner (id);
 CREATE INDEX practitioner_by_person ON practitioner (person_id);
 CREATE INDEX practitioner_by_profession ON practitioner (profession);
 CREATE INDEX practitioner_by_postal_code ON practitioner (postal_code);
@@ -63,44 +104,39 @@ def _bool_column(value: bool | None) -> int | None:
     return None if value is None else int(value)
 
 
-def _rows(doc: int, practitioner: Practitioner):
+def _staged_row(practitioner: Practitioner) -> tuple:
     fields = search_fields(practitioner)
-    location = practitioner.location
-    main = (doc, practitioner.id, practitioner.person_id, practitioner.profession, " ".join(practitioner.specialties),
-            practitioner.sector, _bool_column(practitioner.optam), _bool_column(practitioner.carte_vitale),
-            practitioner.mode, practitioner.address.postal_code, practitioner.address.commune_code,
-            practitioner.address.departement, location.lat, location.lon, fields["nom"], fields["prenom"],
+    lat, lon = practitioner.location.lat, practitioner.location.lon
+    address = practitioner.address
+    return (practitioner.id, practitioner.person_id, cell_of(lat, lon), *unit_vector(lat, lon), lat, lon,
+            practitioner.profession, " ".join(practitioner.specialties), practitioner.sector,
+            _bool_column(practitioner.optam), _bool_column(practitioner.carte_vitale), practitioner.mode,
+            address.postal_code, address.commune_code, address.departement, fields["nom"], fields["prenom"],
             fields["labels"], json.dumps(practitioner_to_dict(practitioner), ensure_ascii=False, separators=(",", ":")))
-    geo = (doc, location.lat, location.lat, location.lon, location.lon)
-    text = (doc, fields["nom"], fields["prenom"], fields["labels"])
-    specialties = [(code, doc) for code in dict.fromkeys(practitioner.specialties)]
-    return main, geo, text, specialties
 
 
-def _insert_batch(connection: sqlite3.Connection, first_doc: int, batch: list[Practitioner], seen: set[str]) -> int:
-    mains, geos, texts, specialties = [], [], [], []
-    doc = first_doc
-    for practitioner in batch:
-        if practitioner.id in seen:
-            continue
-        seen.add(practitioner.id)
-        main, geo, text, specialty_rows = _rows(doc, practitioner)
-        mains.append(main)
-        geos.append(geo)
-        texts.append(text)
-        specialties.extend(specialty_rows)
-        doc += 1
-    connection.executemany(f"INSERT INTO practitioner VALUES ({','.join('?' * 18)})", mains)
-    connection.executemany("INSERT INTO practitioner_geo VALUES (?,?,?,?,?)", geos)
-    connection.executemany("INSERT INTO practitioner_text (rowid, nom, prenom, labels) VALUES (?,?,?,?)", texts)
-    connection.executemany("INSERT INTO practitioner_specialty VALUES (?,?)", specialties)
-    return doc - first_doc
+def _stage(connection: sqlite3.Connection, practitioners: Iterable[Practitioner],
+           on_progress: ProgressCallback | None) -> int:
+    """Write every practitioner (first of each id) into the staging table; return how many."""
+    insert = f"INSERT INTO staging.row VALUES ({','.join('?' * (len(COLUMNS) + 1))})"
+    written, seen, iterator = 0, set(), iter(practitioners)
+    while batch := list(islice(iterator, BATCH_SIZE)):
+        rows = []
+        for practitioner in batch:
+            if practitioner.id not in seen:
+                seen.add(practitioner.id)
+                rows.append(_staged_row(practitioner))
+        connection.executemany(insert, rows)
+        written += len(rows)
+        if on_progress is not None:
+            on_progress(written)
+    return written
 
 
 def _remove_stale_loads(path: Path) -> None:
     """Delete files left by loads whose process is gone."""
     for stale in path.parent.glob(f"{path.name}.loading-*"):
-        pid = stale.name.rsplit("-", 1)[-1]
+        pid = stale.name.split(".loading-", 1)[1].split(".", 1)[0]
         if pid.isdigit() and not _process_alive(int(pid)):
             stale.unlink(missing_ok=True)
 
@@ -124,20 +160,28 @@ def build_index_file(path: Path, practitioners: Iterable[Practitioner], *, data_
     path.parent.mkdir(parents=True, exist_ok=True)
     _remove_stale_loads(path)
     loading = path.with_name(f"{path.name}.loading-{os.getpid()}")
-    loading.unlink(missing_ok=True)
+    staging = path.with_name(f"{path.name}.loading-{os.getpid()}.staging")
+    for leftover in (loading, staging):
+        leftover.unlink(missing_ok=True)
     connection = sqlite3.connect(loading, isolation_level=None)
     try:
-        connection.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA page_size=8192;"
-                                 "PRAGMA cache_size=-200000; PRAGMA temp_store=MEMORY;")
-        connection.executescript(TABLES)
+        connection.execute("PRAGMA page_size=8192")
+        connection.execute("ATTACH DATABASE ? AS staging", (str(staging),))
+        connection.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA staging.journal_mode=OFF;"
+                                 "PRAGMA staging.synchronous=OFF; PRAGMA cache_size=-262144; PRAGMA temp_store=FILE;")
+        connection.executescript(TABLES + STAGING)
         connection.execute("BEGIN")
-        written, seen, iterator = 0, set(), iter(practitioners)
-        while batch := list(islice(iterator, BATCH_SIZE)):
-            written += _insert_batch(connection, written + 1, batch, seen)
-            if on_progress is not None:
-                on_progress(written)
+        written = _stage(connection, practitioners, on_progress)
         connection.execute("COMMIT")
+        connection.executescript("BEGIN;" + FILL + "COMMIT;")
+        connection.execute("DETACH DATABASE staging")
+        staging.unlink(missing_ok=True)
         connection.executescript(INDEXES)
+        connection.executescript(f"""
+            INSERT INTO practitioner_specialty
+                SELECT DISTINCT s.value, p.doc FROM practitioner p, json_each('["' || replace(p.specialties, ' ', '","') || '"]') s
+                WHERE p.specialties != '';
+        """)
         built_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
         meta = {"schema_version": SCHEMA_VERSION, "documents": str(written), "data_date": data_date or "",
                 "demo": "1" if demo else "0", "built_at": built_at}
@@ -147,6 +191,7 @@ def build_index_file(path: Path, practitioners: Iterable[Practitioner], *, data_
     except BaseException:
         connection.close()
         loading.unlink(missing_ok=True)
+        staging.unlink(missing_ok=True)
         raise
     connection.close()
     with open(loading, "rb") as handle:

@@ -7,6 +7,8 @@ Both backends compute exactly this integer, then break ties by name, first name 
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 from .model import Practitioner
 from .nomenclatures import professions, specialties
 from .normalize import normalize_text, normalized_tokens
@@ -32,15 +34,23 @@ KEYWORDS = {
 
 def labels_text(practitioner: Practitioner) -> str:
     """Normalized labels a practitioner is found by: profession, specialties, their common names."""
-    parts = [professions().label(practitioner.profession) or "", KEYWORDS.get(practitioner.profession, "")]
-    for code in practitioner.specialties:
+    return _labels_for(practitioner.profession, practitioner.specialties)
+
+
+@lru_cache(maxsize=4096)
+def _labels_for(profession: str, specialty_codes: tuple[str, ...]) -> str:
+    parts = [professions().label(profession) or "", KEYWORDS.get(profession, "")]
+    for code in specialty_codes:
         parts += [specialties().label(code) or "", KEYWORDS.get(code, "")]
     return normalize_text(" ".join(parts))
 
 
+_normalize_name = lru_cache(maxsize=65536)(normalize_text)
+
+
 def search_fields(practitioner: Practitioner) -> dict[str, str]:
     """The normalized text fields, as indexed by both backends."""
-    return {"nom": normalize_text(practitioner.nom), "prenom": normalize_text(practitioner.prenom),
+    return {"nom": _normalize_name(practitioner.nom), "prenom": _normalize_name(practitioner.prenom),
             "labels": labels_text(practitioner)}
 
 
