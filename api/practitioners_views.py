@@ -5,6 +5,7 @@ from flask import Blueprint, current_app, jsonify, request
 from marshmallow import RAISE, ValidationError
 
 from directory.backend import BackendUnavailable, InvalidCursor
+from directory.cursors import decode_cursor
 from directory.nomenclatures import professions, specialties
 
 from .caching import NOMENCLATURE_MAX_AGE_S, cacheable
@@ -84,14 +85,10 @@ def search():
     params, point = parse_search_args(request.args)
     query = to_query(params, point)
     try:
+        page_number = query.page if query.cursor is None else decode_cursor(query)[1]
         page = backend().search(query)
     except InvalidCursor as error:
         raise invalid_parameters({"cursor": [str(error)]}) from error
-    page_number = query.page
-    if query.cursor is not None:
-        from directory.cursors import decode_cursor
-
-        page_number = decode_cursor(query)[1]
     if params.get("format") == "geojson":
         response = jsonify(geojson(page, page_number, query.per_page))
         response.mimetype = "application/geo+json"

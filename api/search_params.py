@@ -52,6 +52,10 @@ class FullMatch(validate.Regexp):
         return value
 
 
+def _code() -> fields.String:
+    return fields.String(validate=validate.Length(min=1, error="valeur vide"))
+
+
 def _range(low, high, what="doit être compris entre {min} et {max}"):
     return validate.Range(low, high, error=what)
 
@@ -82,14 +86,14 @@ class SearchParamsSchema(FrenchSchema):
     q = fields.String(validate=_query_length(DEFAULT_MAX_QUERY_LENGTH),
                       metadata={"description": "Texte libre : nom, profession ou spécialité ; insensible aux "
                                                "accents, à la casse et aux tirets (« st etienne » = « Saint-Étienne »)."})
-    profession = fields.List(fields.String(), validate=_allowed(professions, "code profession"),
+    profession = fields.List(_code(), validate=_allowed(professions, "code profession"),
                              metadata={"description": "Code profession (nomenclature RPPS TRE_G15, ex. 10 médecin, "
-                                                      "60 infirmier) ; répétable, OU entre les valeurs."})
-    specialty = fields.List(fields.String(), validate=_allowed(specialties, "code spécialité"),
+                                                      "60 infirmier) ; répétable (ou valeurs séparées par des virgules), OU entre les valeurs."})
+    specialty = fields.List(_code(), validate=_allowed(specialties, "code spécialité"),
                             metadata={"description": "Code spécialité (voir /api/v1/specialties) ; répétable, OU."})
-    sector = fields.List(fields.String(), validate=_allowed(sectors, "secteur"),
+    sector = fields.List(_code(), validate=_allowed(sectors, "secteur"),
                          metadata={"description": "Secteur de convention : 1, 1-dp, 2, nc ; répétable, OU."})
-    mode = fields.List(fields.String(), validate=_allowed(modes, "mode d'exercice"),
+    mode = fields.List(_code(), validate=_allowed(modes, "mode d'exercice"),
                        metadata={"description": "Mode d'exercice : L libéral, S salarié, B bénévole ; répétable."})
     optam = fields.Boolean(**STRICT_BOOLEAN, metadata={"description": "Adhérent à l'OPTAM."})
     carte_vitale = fields.Boolean(**STRICT_BOOLEAN, metadata={"description": "Accepte la carte Vitale."})
@@ -161,7 +165,7 @@ def flatten_args(args) -> tuple[dict, dict[str, list[str]]]:
     for key in args:
         values = args.getlist(key)
         if key in REPEATABLE:
-            data[key] = [value for part in values for value in part.split(",") if value != ""] if values else []
+            data[key] = [value for part in values for value in part.split(",")]
         elif len(values) > 1:
             errors[key] = ["paramètre répété"]
         else:
