@@ -22,7 +22,6 @@ from __future__ import annotations
 import bisect
 import functools
 from dataclasses import dataclass
-from operator import itemgetter
 from typing import Callable, Iterable, Iterator, Mapping, Sequence
 
 from directory.normalize import normalize_text
@@ -58,7 +57,7 @@ class Place:
 
     @property
     def rank(self) -> tuple:
-        return _TYPE_ORDER[self.type], -self.population, self.label, self.code
+        return _TYPE_ORDER[self.type], -self.population, self.code
 
 
 def commune_place(commune: Commune) -> Place:
@@ -140,28 +139,26 @@ class _PrefixIndex:
 class _NameIndex:
     """Named things numbered in ranking order, searchable by token prefixes.
 
-    ``entries``: (ranking key, item, normalized name, extra searchable tokens) — the extra
-    tokens are a commune's postal codes.
+    ``items``, their normalized ``names`` and ``extras`` (more searchable tokens: a commune's
+    postal codes) are given in ranking order, best first. Token tuples are not kept: a name is
+    split again when a query looks at it, which costs less than holding tens of thousands.
     """
 
-    def __init__(self, entries: Iterable[tuple[tuple, object, str, Tokens]]):
-        ordered = sorted(entries, key=itemgetter(0))
-        self.items = [item for _, item, _, _ in ordered]
-        self.names = [tuple(name.split()) for _, _, name, _ in ordered]
-        self.searchable = [name + extra for name, (_, _, _, extra) in zip(self.names, ordered)]
-        self._all = _PrefixIndex(self.searchable)
-        self._leading = _PrefixIndex((name[0], name[1]) if name[0] in _ARTICLES and len(name) > 1 else name[:1]
-                                     for name in self.names)
-        self._exact: dict[Tokens, list[int]] = {}
-        for number, name in enumerate(self.names):
-            self._exact.setdefault(name, []).append(number)
-            if name[0] in _ARTICLES and len(name) > 1:
-                self._exact.setdefault(name[1:], []).append(number)
+    def __init__(self, items: Sequence, names: Sequence[str], extras: Sequence[Tokens]):
+        self.items, self.names, self.extras = list(items), list(names), list(extras)
+        split_names = [name.split() for name in self.names]
+        self._all = _PrefixIndex(tokens + list(extra) for tokens, extra in zip(split_names, self.extras))
+        self._leading = _PrefixIndex(tokens[:2] if tokens[0] in _ARTICLES else tokens[:1] for tokens in split_names)
+        self._exact: dict[str, list[int]] = {}
+        for number, tokens in enumerate(split_names):
+            self._exact.setdefault(self.names[number], []).append(number)
+            if tokens[0] in _ARTICLES and len(tokens) > 1:
+                self._exact.setdefault(" ".join(tokens[1:]), []).append(number)
 
     def search(self, query: Tokens, limit: int) -> list[tuple[int, object]]:
         """The best ``limit`` (quality, item), best first."""
         longest_first = sorted(query, key=len, reverse=True)
-        found = [(EXACT, number) for number in self._exact.get(query, ())]
+        found = [(EXACT, number) for number in self._exact.get(" ".join(query), ())]
         seen = {number for _, number in found}
         # candidates: the entries of the rarest query token (tokens of one letter are only checked,
         # their candidate lists being most of the index)
@@ -177,9 +174,12 @@ class _NameIndex:
             for number in walk:
                 if enough >= limit:
                     break
-                if number not in seen and _all_match(longest_first, self.searchable[number]):
+                if number in seen:
+                    continue
+                name = tuple(self.names[number].split())
+                if _all_match(longest_first, name + self.extras[number]):
                     seen.add(number)
-                    quality = _quality(query, self.names[number])
+                    quality = _quality(query, name)
                     found.append((quality, number))
                     enough += quality <= unbeatable
         found.sort()
@@ -193,10 +193,13 @@ class PlaceIndex:
                  departements: Iterable[Departement], postal_codes: Iterable[str],
                  communes_for_postal_code: Callable[[str], Sequence[Commune]]):
         """``search_names``: ``normalize_text(commune.name)`` by commune code (precomputed)."""
-        entries = [((0, -c.population, c.name, c.code), c, search_names[c.code], c.postal_codes)
-                   for c in communes if c.lat is not None and c.lon is not None]
-        entries += [((1, 0, d.name, d.code), d, normalize_text(d.name), ()) for d in departements]
-        self._names = _NameIndex(entries)
+        # ranking order: communes, larger first (then by code), then départements
+        located = sorted((c for c in communes if c.lat is not None and c.lon is not None),
+                         key=lambda commune: -commune.population)  # stable: ties stay in code order
+        departements = sorted(departements, key=lambda departement: departement.code)
+        self._names = _NameIndex(located + departements,
+                                 [search_names[c.code] for c in located] + [normalize_text(d.name) for d in departements],
+                                 [c.postal_codes for c in located] + [()] * len(departements))
         self._departements = {d.code.lower(): d for d in departements}
         self._postal_codes = sorted(postal_codes)
         self._communes_for_postal_code = communes_for_postal_code
