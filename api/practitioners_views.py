@@ -6,7 +6,9 @@ from marshmallow import RAISE, ValidationError
 
 from directory.backend import BackendUnavailable, InvalidCursor
 from directory.cursors import decode_cursor
+from directory.model import FACET_FIELDS, SearchPage, SearchQuery
 from directory.nomenclatures import professions, specialties
+from directory.text_matching import query_tokens
 
 from .caching import NOMENCLATURE_MAX_AGE_S, cacheable
 from .context import backend, reference
@@ -68,6 +70,16 @@ def resolve_place(text: str) -> tuple[float, float] | None:
     return suggestions[0]["lat"], suggestions[0]["lon"]
 
 
+def searchable(query: SearchQuery) -> bool:
+    """False when ``q`` was given but holds no word (``*``, ``")``…): such a text matches nothing,
+    it is never a wildcard nor an operator."""
+    return query.text is None or bool(query_tokens(query.text))
+
+
+def nothing_found() -> SearchPage:
+    return SearchPage(total=0, hits=[], facets={name: [] for name in FACET_FIELDS}, next_cursor=None)
+
+
 @bp.get("/api/v1/practitioners")
 @document(
     summary="Rechercher des professionnels de santé",
@@ -86,7 +98,7 @@ def search():
     query = to_query(params, point)
     try:
         page_number = query.page if query.cursor is None else decode_cursor(query)[1]
-        page = backend().search(query)
+        page = backend().search(query) if searchable(query) else nothing_found()
     except InvalidCursor as error:
         raise invalid_parameters({"cursor": [str(error)]}) from error
     if params.get("format") == "geojson":
