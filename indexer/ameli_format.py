@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
-from typing import Iterable, Iterator, Mapping
+from typing import Iterator, Mapping
 
 from .rejects import Reject
 from .sources import TextLines
@@ -140,14 +140,26 @@ class AmeliReader:
             yield number, fields, text
 
 
-def write_ameli(rows: Iterable[Mapping[str, str]], path: Path) -> int:
-    """Write an export as published (UTF-8 with BOM, ``;``, CRLF); return the number of rows."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    count = 0
-    with path.open("w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle, delimiter=";", lineterminator="\r\n")
-        writer.writerow(COLUMNS)
-        for values in rows:
-            writer.writerow([values.get(name, "") or "" for name in COLUMNS])
-            count += 1
-    return count
+class AmeliWriter:
+    """Writes an export as published: UTF-8 with BOM, ``;``-separated, CRLF line ends."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.count = 0
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._handle = self.path.open("w", encoding="utf-8-sig", newline="")
+        self._writer = csv.writer(self._handle, delimiter=";", lineterminator="\r\n")
+        self._writer.writerow(COLUMNS)
+
+    def write(self, values: Mapping[str, str]) -> None:
+        self._writer.writerow([values.get(name, "") or "" for name in COLUMNS])
+        self.count += 1
+
+    def close(self) -> None:
+        self._handle.close()
+
+    def __enter__(self) -> "AmeliWriter":
+        return self
+
+    def __exit__(self, *_) -> None:
+        self.close()

@@ -21,29 +21,55 @@ def main() -> None:
     pass
 
 
-@main.command(help="Écrit une population synthétique de démonstration (noms fictifs, communes réelles).")
-@click.option("--size", type=click.IntRange(1), default=50_000, show_default=True, help="nombre de praticiens")
+@main.command(help="Écrit une population synthétique de démonstration (noms fictifs, communes réelles), "
+                   "en JSON Lines et/ou dans les formats réels (extrait RPPS, export ameli).")
+@click.option("--size", type=click.IntRange(1), default=50_000, show_default=True,
+              help="nombre de praticiens (personne × lieu d'exercice)")
 @click.option("--seed", type=int, default=2026, show_default=True, help="graine (même graine, mêmes données)")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="dossier de sortie")
-def generate(size: int, seed: int, out_dir: Path) -> None:
+@click.option("--format", "formats", default="jsonl", show_default=True, metavar="FORMATS",
+              help="liste séparée par des virgules parmi jsonl, rpps, ameli")
+@click.option("--rpps-columns", type=click.Choice(["56", "52"]), default="56", show_default=True,
+              help="mise en page de l'extrait RPPS : 56 colonnes (depuis 2025) ou 52 (ancienne)")
+def generate(size: int, seed: int, out_dir: Path, formats: str, rpps_columns: str) -> None:
     from geodata.reference import load_reference
 
+    from .ameli_format import AmeliWriter
     from .generator import generate_population
-    from .jsonl_format import write_jsonl
     from .progress import Progress
+    from .rpps_format import RppsWriter
+    from .source_generator import write_sources
 
+    wanted = [name.strip().lower() for name in formats.split(",") if name.strip()]
+    unknown = sorted(set(wanted) - {"jsonl", "rpps", "ameli"})
+    if unknown or not wanted:
+        raise click.BadParameter(f"formats inconnus : {', '.join(unknown) or '(aucun)'} (jsonl, rpps, ameli)",
+                                 param_hint="--format")
+    reference = load_reference()
     progress = Progress("génération")
-    path = out_dir / "practitioners.jsonl"
-
-    def counted(practitioners):
-        for number, practitioner in enumerate(practitioners, start=1):
-            progress.update(number)
-            yield practitioner
-
-    written = write_jsonl(counted(generate_population(load_reference(), size, seed)), path)
+    paths = {"jsonl": out_dir / "practitioners.jsonl",
+             "rpps": out_dir / "PS_LibreAcces_Personne_activite_synthetique.txt",
+             "ameli": out_dir / "liste-ps-synthetique.csv"}
+    out_dir.mkdir(parents=True, exist_ok=True)
+    rpps_writer = RppsWriter(paths["rpps"], int(rpps_columns)) if "rpps" in wanted else None
+    ameli_writer = AmeliWriter(paths["ameli"]) if "ameli" in wanted else None
+    jsonl_handle = paths["jsonl"].open("w", encoding="utf-8") if "jsonl" in wanted else None
+    try:
+        result = write_sources(generate_population(reference, size, seed), seed, rpps_writer=rpps_writer,
+                               ameli_writer=ameli_writer, jsonl_handle=jsonl_handle, on_row=progress.update,
+                               postal_codes=reference.postal_codes)
+    finally:
+        for handle in (rpps_writer, ameli_writer, jsonl_handle):
+            if handle is not None:
+                handle.close()
     progress.finish()
-    click.echo(f"{written} praticiens fictifs (données de démonstration) écrits dans {path}")
+    written = {"jsonl": result.jsonl_rows, "rpps": result.rpps_rows, "ameli": result.ameli_rows}
+    for name in wanted:
+        click.echo(f"{written[name]} lignes {name} (données fictives de démonstration) écrites dans {paths[name]}")
+    if "rpps" in wanted or "ameli" in wanted:
+        for label, count in sorted(result.counts.items()):
+            click.echo(f"  · {label} : {count}")
 
 
 def _parse_source(text: str) -> tuple[str, Path]:
@@ -72,6 +98,12 @@ def _open_sources(files: tuple[Path, ...], sources: tuple[str, ...]):
         if sum(source.kind == kind for source in opened) > 1:
             raise SourceError(f"un seul fichier {kind} par chargement (ils sont fusionnés)")
     return opened
+
+
+def _clear(progress) -> None:
+    """Wipe the progress line, so that an error message stands on a line of its own."""
+    progress.stream.write("\r" + " " * 78 + "\r")
+    progress.stream.flush()
 
 
 def _fail(message: str) -> None:
@@ -140,9 +172,11 @@ def index(files: tuple[Path, ...], sources: tuple[str, ...], backend_url: str | 
                                                                              date.today().isoformat()), demo=demo)
     except BackendUnavailable as error:
         report.close()
+        _clear(progress)
         _fail(f"backend indisponible : {error}")
     except NothingToIndex:
         report.close()
+        _clear(progress)
         _fail(f"aucune ligne valide sur {load.stats.rows} lues : l'index en service est conservé "
               f"(motifs dans {report.path})")
     finally:

@@ -41,7 +41,7 @@ class StreamingReport(LoadReport):
     def warn(self, warning: Warning_) -> None:
         self.warning_count += 1
         for message in warning.message.split(" ; "):
-            self.warning_reasons[_warning_category(message)] += 1
+            self.warning_reasons[warning_category(message)] += 1
         if len(self.warnings) < self.KEPT:
             self.warnings.append(warning)
         self._writer.writerow([warning.source, warning.line, f"avertissement : {warning.message}", ""])
@@ -55,7 +55,7 @@ class StreamingReport(LoadReport):
         return self.path
 
 
-def _warning_category(message: str) -> str:
+def warning_category(message: str) -> str:
     head = message.split(" : ", 1)[0]
     if head.startswith("code postal ") and "ne correspond pas" in message:
         return "code postal ne correspondant pas à la commune"

@@ -11,7 +11,7 @@ fields mean is checked by :mod:`indexer.transform`.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Iterable, Iterator, Mapping
+from typing import Iterator, Mapping
 
 from directory.normalize import normalize_text
 
@@ -154,13 +154,28 @@ def header_line(columns: int = len(COLUMNS), trailing_separator: bool = True) ->
     return "|".join(COLUMNS[:columns]) + ("|" if trailing_separator else "")
 
 
-def write_rpps(rows: Iterable[Mapping[str, str]], path: Path, columns: int = len(COLUMNS)) -> int:
-    """Write an extract (UTF-8 with BOM, CRLF-free, trailing ``|`` as published); return the number of rows."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    count = 0
-    with path.open("w", encoding="utf-8-sig", newline="\n") as handle:
-        handle.write(header_line(columns) + "\n")
-        for values in rows:
-            handle.write(format_row(values, columns) + "\n")
-            count += 1
-    return count
+class RppsWriter:
+    """Writes an extract as published: UTF-8 with BOM, ``|``-separated, each line ending with ``|``."""
+
+    def __init__(self, path: Path, columns: int = len(COLUMNS)):
+        if columns not in LAYOUTS:
+            raise ValueError(f"mise en page RPPS inconnue : {columns} colonnes")
+        self.path = Path(path)
+        self.columns = columns
+        self.count = 0
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._handle = self.path.open("w", encoding="utf-8-sig", newline="\n")
+        self._handle.write(header_line(columns) + "\n")
+
+    def write(self, values: Mapping[str, str]) -> None:
+        self._handle.write(format_row(values, self.columns) + "\n")
+        self.count += 1
+
+    def close(self) -> None:
+        self._handle.close()
+
+    def __enter__(self) -> "RppsWriter":
+        return self
+
+    def __exit__(self, *_) -> None:
+        self.close()

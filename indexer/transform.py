@@ -92,6 +92,22 @@ class PlaceResolver:
     def __init__(self, reference):
         self.reference = reference
         self._cache: dict[tuple[str, str, str], Place | str] = {}
+        self._listed_by_communes: dict[str, list] | None = None
+
+    def communes_for_postal_code(self, postal_code: str) -> list:
+        """The communes this postal code delivers to, from La Poste's file and from the communes' own lists
+        (the two sources do not always agree), most populated first."""
+        if self._listed_by_communes is None:
+            listed: dict[str, list] = {}
+            for commune in self.reference.communes.values():
+                for code in commune.postal_codes:
+                    listed.setdefault(code, []).append(commune)
+            self._listed_by_communes = listed
+        communes = self.reference.communes_for_postal_code(postal_code)
+        extra = [c for c in self._listed_by_communes.get(postal_code, ()) if c not in communes]
+        if extra:
+            communes = sorted([*communes, *extra], key=lambda commune: (-commune.population, commune.code))
+        return communes
 
     def resolve(self, postal_code: str, commune_code: str, commune_label: str) -> Place | str:
         key = (postal_code, commune_code, commune_label)
@@ -104,7 +120,7 @@ class PlaceResolver:
         reference = self.reference
         if postal_code and not POSTAL_CODE_RE.fullmatch(postal_code):
             return reason("code postal invalide", postal_code)
-        postal_communes = reference.communes_for_postal_code(postal_code) if postal_code else []
+        postal_communes = self.communes_for_postal_code(postal_code) if postal_code else []
         if commune_code:
             commune = reference.current_commune(commune_code)
             if commune is None:
