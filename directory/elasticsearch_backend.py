@@ -1,0 +1,193 @@
+"""The Elasticsearch backend: the same protocol as the SQLite one, for scale.
+
+Connection and protocol methods only: request bodies are built by :mod:`directory.es_queries`,
+loads are done by :mod:`directory.es_loading`, exact distance order by
+:mod:`directory.es_distance_order`. The index is an alias (``BackendSettings.index_name``) over one
+versioned index; a missing alias, a node that does not answer or a timeout is
+:class:`~directory.backend.BackendUnavailable`, as a missing SQLite file is.
+"""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import Any, Iterable, Iterator
+
+from . import es_distance_order as order
+from . import es_queries as bodies
+from .backend import BackendSettings, BackendUnavailable, ProgressCallback
+from .cursors import decode_cursor, encode_cursor
+from .distance import great_circle_km
+from .es_loading import drop_all, load_index
+from .model import FacetCount, Hit, IndexInfo, Practitioner, SearchPage, SearchQuery
+from .records import practitioner_from_dict
+
+BAND_PAGE = 1000
+MAX_PLACES = 1000
+UNAVAILABLE_STATUSES = {404, 408, 429, 502, 503, 504}
+
+
+class ElasticsearchBackend:
+    kind = "elasticsearch"
+
+    def __init__(self, urls: list[str], settings: BackendSettings | None = None):
+        self.urls = list(urls)
+        self.settings = settings or BackendSettings()
+        self.alias = self.settings.index_name
+        self._client = None
+
+    # -- connection ----------------------------------------------------------------------------
+    @property
+    def client(self):
+        """The client, made on first use (never at import or construction)."""
+        if self._client is None:
+            from elasticsearch import Elasticsearch
+
+            settings, options = self.settings, {}
+            if settings.username is not None:
+                options["basic_auth"] = (settings.username, settings.password or "")
+            if settings.api_key:
+                options["api_key"] = settings.api_key
+            if settings.ca_certs:
+                options["ca_certs"] = settings.ca_certs
+            self._client = Elasticsearch(self.urls, request_timeout=settings.timeout_s, max_retries=settings.retries,
+                                         retry_on_timeout=True, **options)
+        return self._client
+
+    @contextmanager
+    def _unavailable_on_errors(self) -> Iterator[None]:
+        """Connection errors, timeouts, a missing index and overload become :class:`BackendUnavailable`."""
+        from elasticsearch import ApiError, TransportError
+
+        try:
+            yield
+        except TransportError as error:  # connection refused, timeout, TLS
+            raise BackendUnavailable(f"Elasticsearch injoignable ({', '.join(self.urls)}) : {error}") from error
+        except ApiError as error:
+            if error.meta.status in UNAVAILABLE_STATUSES:
+                raise BackendUnavailable(f"index Elasticsearch « {self.alias} » indisponible : {error}") from error
+            raise
+
+    def _search(self, body: dict) -> dict:
+        with self._unavailable_on_errors():
+            return self.client.search(index=self.alias, body=dict(body)).body
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+
+    # -- writing -------------------------------------------------------------------------------
+    def replace_all(self, practitioners: Iterable[Practitioner], *, data_date: str | None, demo: bool,
+                    on_progress: ProgressCallback | None = None) -> IndexInfo:
+        with self._unavailable_on_errors():
+            return load_index(self.client, self.alias, practitioners, data_date=data_date, demo=demo,
+                              replicas=int(self.settings.extra.get("replicas", 0)), on_progress=on_progress)
+
+    def drop(self) -> None:
+        """Delete the alias and every index of this backend."""
+        with self._unavailable_on_errors():
+            drop_all(self.client, self.alias)
+
+    # -- reading -------------------------------------------------------------------------------
+    def info(self) -> IndexInfo:
+        with self._unavailable_on_errors():
+            mappings = self.client.indices.get_mapping(index=self.alias).body
+        meta = next(iter(mappings.values()))["mappings"].get("_meta", {})
+        return IndexInfo(documents=int(meta.get("documents", 0)), data_date=meta.get("data_date"),
+                         demo=bool(meta.get("demo", False)))
+
+    def get(self, practitioner_id: str) -> Practitioner | None:
+        hits = self._search(bodies.ids_body("id", practitioner_id, size=1))["hits"]["hits"]
+        return practitioner_from_dict(hits[0]["_source"]["record"]) if hits else None
+
+    def places_of(self, person_id: str) -> list[Practitioner]:
+        hits = self._search(bodies.ids_body("person_id", person_id, size=MAX_PLACES))["hits"]["hits"]
+        return [practitioner_from_dict(hit["_source"]["record"]) for hit in hits]
+
+    def counts(self, facet: str) -> dict[str, int]:
+        response = self._search(bodies.counts_body(facet))
+        return dict(bodies.facet_buckets(response["aggregations"], [facet])[facet])
+
+    def search(self, query: SearchQuery) -> SearchPage:
+        after, page = decode_cursor(query) if query.cursor is not None else (None, query.page)
+        inside_ids = self._band_inside(query) if bodies.has_shape(query) else None
+        if bodies.sorts_distance(query):
+            return self._search_by_distance(query, after, page, inside_ids)
+        size = query.per_page + (1 if after is not None else 0)
+        start = (page - 1) * query.per_page
+        response = self._search(bodies.search_body(query, size=size, start=start if after is None else 0,
+                                                   search_after=after, inside_ids=inside_ids))
+        total = response["hits"]["total"]["value"]
+        hits = response["hits"]["hits"]
+        has_more = len(hits) > query.per_page if after is not None else start + len(hits) < total
+        hits = hits[:query.per_page]
+        next_cursor = encode_cursor(query, hits[-1]["sort"], page + 1) if hits and has_more else None
+        return SearchPage(total=total, hits=[self._hit(query, hit["_source"]["record"]) for hit in hits],
+                          facets=self._facets(query, response), next_cursor=next_cursor)
+
+    # -- search helpers ------------------------------------------------------------------------
+    def _band_inside(self, query: SearchQuery) -> list[str] | None:
+        """Ids of the practitioners near a shape's edge that are exactly inside, or ``None`` if there are none near."""
+        band, after_id = [], None
+        while True:
+            hits = self._search(bodies.band_body(query, size=BAND_PAGE, after_id=after_id))["hits"]["hits"]
+            band += hits
+            if len(hits) < BAND_PAGE:
+                break
+            after_id = hits[-1]["sort"][0]
+        if not band:
+            return None  # nobody near an edge: the plain shapes are exact
+        return [hit["_id"] for hit in band if exactly_inside(query, hit["_source"]["record"]["location"])]
+
+    def _hit(self, query: SearchQuery, record: dict) -> Hit:
+        distance = None
+        if query.circle is not None:
+            location = record["location"]
+            distance = great_circle_km(query.circle.lat, query.circle.lon, location["lat"], location["lon"])
+        return Hit(practitioner_from_dict(record), distance)
+
+    def _facets(self, query: SearchQuery, response: dict) -> dict[str, list[FacetCount]]:
+        if not query.facets:
+            return {}
+        return {name: [FacetCount(code, count) for code, count in buckets]
+                for name, buckets in bodies.facet_buckets(response["aggregations"]).items()}
+
+    def _ranked(self, query: SearchQuery, hit: dict) -> order.Ranked:
+        location = hit["_source"]["record"]["location"]
+        exact = great_circle_km(query.circle.lat, query.circle.lon, location["lat"], location["lon"])
+        return order.Ranked(es_km=hit["sort"][0], id=hit["sort"][1], exact_km=exact, record=hit["_source"]["record"])
+
+    def _search_by_distance(self, query: SearchQuery, after: list | None, page: int,
+                            inside_ids: list[str] | None) -> SearchPage:
+        def fetch(search_after: list, size: int, backwards: bool) -> list[order.Ranked]:
+            body = bodies.search_body(query, size=size, search_after=search_after, inside_ids=inside_ids,
+                                      with_totals=False, reverse=backwards)
+            return [self._ranked(query, hit) for hit in self._search(body)["hits"]["hits"]]
+
+        if after is None:
+            start = (page - 1) * query.per_page
+            first, size = max(0, start - 1), query.per_page + 2
+            response = self._search(bodies.search_body(query, size=size, start=first, inside_ids=inside_ids))
+            total = response["hits"]["total"]["value"]
+            window = [self._ranked(query, hit) for hit in response["hits"]["hits"]]
+            ranked = order.page_at(window, first, start, query.per_page, total, fetch)
+            has_more = start + len(ranked) < total
+        else:
+            key = (float(after[0]), str(after[1]))
+            size = query.per_page + 2
+            response = self._search(bodies.search_body(query, size=size, search_after=order.search_after_for(key),
+                                                       inside_ids=inside_ids))
+            total = response["hits"]["total"]["value"]
+            window = [self._ranked(query, hit) for hit in response["hits"]["hits"]]
+            ranked, has_more = order.page_after(key, window, size, query.per_page, fetch)
+        next_cursor = encode_cursor(query, list(ranked[-1].key), page + 1) if ranked and has_more else None
+        hits = [Hit(practitioner_from_dict(item.record), item.exact_km) for item in ranked]
+        return SearchPage(total=total, hits=hits, facets=self._facets(query, response), next_cursor=next_cursor)
+
+
+def exactly_inside(query: SearchQuery, location: dict[str, Any]) -> bool:
+    """The exact test of both backends: great-circle distance ≤ radius, box bounds inclusive."""
+    lat, lon = location["lat"], location["lon"]
+    if query.circle is not None and great_circle_km(query.circle.lat, query.circle.lon, lat, lon) > query.circle.radius_km:
+        return False
+    box = query.bbox
+    return box is None or (box.min_lat <= lat <= box.max_lat and box.min_lon <= lon <= box.max_lon)

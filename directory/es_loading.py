@@ -1,0 +1,199 @@
+"""Loading Elasticsearch: a complete new versioned index, then one atomic alias swap.
+
+``{alias}--{UTC time}-{pid}-{random}`` is created from ``es_mappings.json`` with refresh off and no
+replica, filled through the client's bulk helper, refreshed, given its replicas and its ``_meta``
+(documents, data date, demo flag, ``state: complete``), then the alias moves to it in one
+``_aliases`` call. Searches keep answering from the previous index until then; the previous index is
+deleted only after the swap. A load that fails deletes its index; one that is killed leaves it
+behind with ``state: loading``: the next load deletes it once its process is gone.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import socket
+from datetime import datetime, timedelta, timezone
+from functools import cache
+from importlib import resources
+from typing import Any, Iterable, Iterator
+
+from .backend import ProgressCallback
+from .model import IndexInfo, Practitioner
+from .records import practitioner_to_dict
+from .text_matching import search_fields
+
+SCHEMA_VERSION = "1"
+CHUNK_SIZE = 2000
+MAX_CHUNK_BYTES = 10 * 1024 * 1024
+LOAD_TIMEOUT_S = 120
+STALE_AFTER = timedelta(hours=24)
+"""A half-built index of another machine's load is deleted after this long."""
+
+
+@cache
+def index_definition() -> dict[str, Any]:
+    """``es_mappings.json``: index settings and mappings, as data."""
+    return json.loads(resources.files("directory").joinpath("es_mappings.json").read_text(encoding="utf-8"))
+
+
+def document(practitioner: Practitioner) -> dict[str, Any]:
+    """The indexed document: normalized search fields, filter keys, and the full record to rebuild it."""
+    address, location = practitioner.address, practitioner.location
+    return {
+        "id": practitioner.id, "person_id": practitioner.person_id, "profession": practitioner.profession,
+        "specialties": list(dict.fromkeys(practitioner.specialties)), "sector": practitioner.sector,
+        "mode": practitioner.mode, "optam": practitioner.optam, "carte_vitale": practitioner.carte_vitale,
+        "postal_code": address.postal_code, "commune_code": address.commune_code,
+        "departement": address.departement, "location": {"lat": location.lat, "lon": location.lon},
+        **search_fields(practitioner),
+        "record": practitioner_to_dict(practitioner),
+    }
+
+
+def versioned_name(alias: str) -> str:
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dt%H%M%S")
+    return f"{alias}--{stamp}-{os.getpid()}-{secrets.token_hex(2)}"
+
+
+def versioned_pattern(alias: str) -> re.Pattern:
+    return re.compile(rf"{re.escape(alias)}--\d{{8}}t\d{{6}}-(\d+)-[0-9a-f]{{4}}")
+
+
+def indices_of(client, alias: str) -> dict[str, dict]:
+    """Every versioned index of ``alias``, with its settings, mappings and aliases."""
+    found = client.options(ignore_status=404).indices.get(index=f"{alias}--*", expand_wildcards="open,closed")
+    if found.meta.status == 404:
+        return {}
+    pattern = versioned_pattern(alias)
+    return {name: body for name, body in dict(found).items() if pattern.fullmatch(name)}
+
+
+def aliased_indices(client, alias: str) -> list[str]:
+    response = client.options(ignore_status=404).indices.get_alias(name=alias)
+    if response.meta.status == 404:
+        return []
+    return sorted(name for name, body in dict(response).items() if alias in body.get("aliases", {}))
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def is_stale(body: dict, now: datetime) -> bool:
+    """An index no alias points to that no running load will finish."""
+    if body.get("aliases"):
+        return False
+    meta = body.get("mappings", {}).get("_meta", {})
+    if meta.get("state") != "loading":
+        return True  # complete but replaced (a load stopped between swap and delete), or foreign
+    loader = meta.get("loader", {})
+    if loader.get("host") == socket.gethostname() and str(loader.get("pid", "")).isdigit():
+        return not _process_alive(int(loader["pid"]))
+    created = int(body.get("settings", {}).get("index", {}).get("creation_date", "0")) / 1000
+    return now - datetime.fromtimestamp(created, timezone.utc) > STALE_AFTER
+
+
+def remove_stale_indices(client, alias: str) -> list[str]:
+    """Delete the half-built and replaced indices of ``alias`` left by loads that are gone."""
+    now = datetime.now(timezone.utc)
+    stale = sorted(name for name, body in indices_of(client, alias).items() if is_stale(body, now))
+    for name in stale:
+        client.options(ignore_status=404).indices.delete(index=name)
+    return stale
+
+
+def _actions(index: str, practitioners: Iterable[Practitioner], counter: list[int]) -> Iterator[dict]:
+    seen: set[str] = set()
+    for practitioner in practitioners:
+        if practitioner.id in seen:
+            continue  # the first one wins, as in the SQLite backend
+        seen.add(practitioner.id)
+        counter[0] += 1
+        yield {"_op_type": "create", "_index": index, "_id": practitioner.id, "_source": document(practitioner)}
+
+
+def fill(client, index: str, practitioners: Iterable[Practitioner], on_progress: ProgressCallback | None) -> int:
+    """Bulk-index ``practitioners`` into ``index``; the number of documents written."""
+    from elasticsearch.helpers import streaming_bulk
+
+    counter, written = [0], 0
+    for ok, item in streaming_bulk(client, _actions(index, practitioners, counter), chunk_size=CHUNK_SIZE,
+                                   max_chunk_bytes=MAX_CHUNK_BYTES, raise_on_error=True, raise_on_exception=True,
+                                   max_retries=3, initial_backoff=1):
+        written += 1
+        if on_progress is not None and written % CHUNK_SIZE == 0:
+            on_progress(written)
+    if on_progress is not None:
+        on_progress(written)
+    return written
+
+
+def create_loading_index(client, alias: str) -> str:
+    definition = index_definition()
+    name = versioned_name(alias)
+    settings = json.loads(json.dumps(definition["settings"]))
+    settings["index"].update({"number_of_replicas": 0, "refresh_interval": "-1"})
+    mappings = dict(definition["mappings"])
+    mappings["_meta"] = {**mappings.get("_meta", {}), "state": "loading",
+                         "loader": {"host": socket.gethostname(), "pid": os.getpid(),
+                                    "started": datetime.now(timezone.utc).isoformat(timespec="seconds")}}
+    client.indices.create(index=name, settings=settings, mappings=mappings)
+    return name
+
+
+def finish_index(client, name: str, info: IndexInfo, replicas: int) -> None:
+    """Searchable, replicated as configured, described: ready to be swapped in."""
+    client.indices.put_settings(index=name, settings={"index": {"refresh_interval": None,
+                                                                "number_of_replicas": replicas}})
+    client.indices.refresh(index=name)
+    client.indices.forcemerge(index=name, max_num_segments=1)
+    client.indices.put_mapping(index=name, meta={
+        "schema_version": SCHEMA_VERSION, "state": "complete", "documents": info.documents,
+        "data_date": info.data_date, "demo": info.demo,
+        "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds")})
+    client.cluster.health(index=name, wait_for_status="yellow", timeout=f"{LOAD_TIMEOUT_S}s")
+
+
+def swap_alias(client, alias: str, name: str) -> list[str]:
+    """Point ``alias`` at ``name`` alone, in one atomic step; the indices it pointed to before."""
+    previous = aliased_indices(client, alias)
+    actions = [{"add": {"index": name, "alias": alias}}]
+    actions += [{"remove": {"index": old, "alias": alias, "must_exist": True}} for old in previous]
+    client.indices.update_aliases(actions=actions)
+    return previous
+
+
+def load_index(client, alias: str, practitioners: Iterable[Practitioner], *, data_date: str | None, demo: bool,
+               replicas: int = 0, on_progress: ProgressCallback | None = None) -> IndexInfo:
+    """Build a complete new index of ``practitioners`` and make it the one ``alias`` names."""
+    client = client.options(request_timeout=LOAD_TIMEOUT_S)
+    remove_stale_indices(client, alias)
+    name = create_loading_index(client, alias)
+    try:
+        written = fill(client, name, practitioners, on_progress)
+        info = IndexInfo(documents=written, data_date=data_date, demo=demo)
+        finish_index(client, name, info, replicas)
+        previous = swap_alias(client, alias, name)
+    except BaseException:
+        try:
+            client.options(ignore_status=404, request_timeout=10).indices.delete(index=name)
+        except Exception:  # noqa: BLE001 - the next load removes it; the first error is the one to report
+            pass
+        raise
+    for old in previous:
+        client.options(ignore_status=404).indices.delete(index=old)
+    return info
+
+
+def drop_all(client, alias: str) -> None:
+    """Delete the alias and every versioned index of it (tests, decommissioning)."""
+    for name in sorted(indices_of(client, alias)):
+        client.options(ignore_status=404).indices.delete(index=name)
