@@ -23,9 +23,10 @@ from geopy.exc import GeopyError
 from geopy.extra.rate_limiter import RateLimiter
 from geopy.geocoders import BANFrance
 
+from directory.model import PRECISION_ADDRESS, PRECISION_MUNICIPALITY
 from directory.normalize import normalize_text
 
-ADDRESS, MUNICIPALITY = "address", "municipality"
+ADDRESS, MUNICIPALITY = PRECISION_ADDRESS, PRECISION_MUNICIPALITY
 # BAN result types that locate the address itself rather than its commune
 _ADDRESS_TYPES = frozenset({"housenumber", "street", "locality"})
 NOT_CACHED = object()

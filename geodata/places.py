@@ -32,6 +32,9 @@ COMMUNE, DEPARTEMENT, POSTAL_CODE = "commune", "departement", "postal_code"
 _TYPE_ORDER = {COMMUNE: 0, DEPARTEMENT: 1, POSTAL_CODE: 2}
 _ARTICLES = frozenset({"le", "la", "les", "l"})
 EXACT, STARTS, FIRST_WORD, ANYWHERE = range(4)
+# A query looks at this many candidates at most, largest places first: enough for any name a
+# person types, and a bound on the time a vague query (``a b``) takes.
+MAX_CANDIDATES = 2000
 
 Tokens = tuple[str, ...]
 
@@ -169,12 +172,17 @@ class _NameIndex:
             walks = ((self._leading.sorted_entries(query[0]), STARTS), (rarest, ANYWHERE))
         else:
             walks = ((rarest, STARTS),)
+        # a cheap substring test rules out most candidates before the exact token matching
+        needles = [" " + token for token in query if not token[0].isdigit()]
         enough = len(found)  # entries found that no later one can outrank
+        budget = MAX_CANDIDATES
         for walk, unbeatable in walks:
             for number in walk:
-                if enough >= limit:
+                budget -= 1
+                if enough >= limit or budget < 0:
                     break
-                if number in seen:
+                spaced = " " + self.names[number]
+                if number in seen or not all(needle in spaced for needle in needles):
                     continue
                 name = tuple(self.names[number].split())
                 if _all_match(longest_first, name + self.extras[number]):
