@@ -137,3 +137,71 @@ class ProblemSchema(StrictSchema):
     detail = fields.String(required=True, metadata={"description": "explication en français"})
     errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()),
                          metadata={"description": "messages par paramètre"})
+
+
+# -- reference geography: /api/v1/places, /api/v1/cpam, /api/v1/cpam/nearest --------------------------
+
+class PlaceSchema(StrictSchema):
+    """A place suggestion for a location box."""
+
+    type = fields.String(required=True, validate=validate.OneOf(["commune", "postal_code", "departement"]))
+    code = fields.String(required=True, metadata={"description": "code INSEE, code postal ou code département"})
+    label = fields.String(required=True, metadata={"example": "Lyon (69)"})
+    postal_codes = fields.List(fields.String(), metadata={"description": "codes postaux (communes seulement)"})
+    lat = fields.Float(required=True, allow_none=True, validate=validate.Range(-90, 90))
+    lon = fields.Float(required=True, allow_none=True, validate=validate.Range(-180, 180))
+
+
+class PostalAddressSchema(StrictSchema):
+    lines = fields.List(fields.String(), required=True)
+    postal_code = _nullable_string("code postal")
+    city = _nullable_string("localité (libellé d'acheminement)")
+
+
+class PointSchema(StrictSchema):
+    lat = fields.Float(required=True, validate=validate.Range(-90, 90))
+    lon = fields.Float(required=True, validate=validate.Range(-180, 180))
+
+
+class CaisseSchema(StrictSchema):
+    id = fields.String(required=True)
+    name = fields.String(required=True, metadata={"example": "CPAM de Paris"})
+    postal_address = fields.Nested(PostalAddressSchema, required=True)
+    phone = _nullable_string("téléphone")
+
+
+class AccueilSchema(StrictSchema):
+    """A reception office of a caisse."""
+
+    id = fields.String(required=True)
+    name = fields.String(required=True)
+    address = fields.Nested(PostalAddressSchema, required=True)
+    location = fields.Nested(PointSchema, required=True, allow_none=True)
+    distance_km = fields.Float(required=True, allow_none=True, validate=validate.Range(min=0))
+    hours = _nullable_string("horaires d'ouverture")
+
+
+class CaisseWithAccueilsSchema(CaisseSchema):
+    accueils = fields.List(fields.Nested(AccueilSchema), required=True,
+                           metadata={"description": "accueils de la caisse, le plus proche d'abord"})
+
+
+class CommuneRefSchema(StrictSchema):
+    code = fields.String(required=True)
+    name = fields.String(required=True)
+
+
+class CpamSchema(StrictSchema):
+    postal_code = _nullable_string("code postal demandé (null pour une recherche par commune ou par point)")
+    communes = fields.List(fields.Nested(CommuneRefSchema), required=True)
+    caisses = fields.List(fields.Nested(CaisseWithAccueilsSchema), required=True)
+    approximate = fields.Boolean(required=True, metadata={"description": "caisse déduite plutôt que lue dans les données"})
+    data_date = _nullable_string("date des données CPAM")
+
+
+class NearestAccueilSchema(AccueilSchema):
+    caisse = fields.Nested(CaisseSchema, required=True)
+
+
+class NearestAccueilsSchema(StrictSchema):
+    results = fields.List(fields.Nested(NearestAccueilSchema), required=True)
