@@ -8,10 +8,11 @@ distances computed from the stored coordinates.
 """
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 import threading
+from array import array
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from functools import lru_cache
 from pathlib import Path
@@ -20,13 +21,37 @@ from typing import Iterable
 from .backend import BackendSettings, BackendUnavailable, ProgressCallback
 from .cursors import decode_cursor, encode_cursor
 from .distance import great_circle_km
-from .model import (FACET_FIELDS, SORT_DISTANCE, SORT_RELEVANCE, FacetCount, Hit, IndexInfo, Practitioner,
+from .model import (FACET_FIELDS, Address, Location, SORT_DISTANCE, SORT_RELEVANCE, FacetCount, Hit, IndexInfo, Practitioner,
                     SearchPage, SearchQuery)
-from .records import practitioner_from_dict
 from .sqlite_cells import row_spans
 from .sqlite_queries import geographic_box, ordering, where_clause
 from .sqlite_schema import build_index_file
 from .text_matching import query_tokens
+
+
+# Readers map the (immutable) file in memory and keep a generous page cache.
+MMAP_BYTES = 4 << 30
+CACHE_KIB = 65536
+
+RECORD_SELECT = (
+    "SELECT p.doc, p.id, p.person_id, b.rpps, b.civilite, b.nom, b.prenom, p.profession, p.specialties, p.sector, "
+    "p.optam, p.carte_vitale, p.mode, b.site_name, b.line, p.postal_code, b.commune, p.commune_code, p.departement, "
+    "b.phone, p.lat, p.lon, b.precision FROM practitioner p JOIN practitioner_body b ON b.doc = p.doc")
+
+
+def _optional_bool(value: int | None) -> bool | None:
+    return None if value is None else bool(value)
+
+
+def record_from_row(row: tuple) -> Practitioner:
+    """A row of :data:`RECORD_SELECT` → the practitioner exactly as loaded."""
+    (_, id_, person_id, rpps, civilite, nom, prenom, profession, specialties, sector, optam, carte_vitale, mode,
+     site_name, line, postal_code, commune, commune_code, departement, phone, lat, lon, precision) = row
+    return Practitioner(id=id_, person_id=person_id, rpps=rpps, civilite=civilite, nom=nom, prenom=prenom,
+                        profession=profession, specialties=tuple(specialties.split()), sector=sector,
+                        optam=_optional_bool(optam), carte_vitale=_optional_bool(carte_vitale), mode=mode,
+                        address=Address(line, postal_code, commune, commune_code, departement), phone=phone,
+                        location=Location(lat, lon, precision), site_name=site_name)
 
 
 def ordered_facets(counters: dict[str, Counter]) -> dict[str, list[FacetCount]]:
@@ -70,6 +95,8 @@ class SqliteBackend:
             connection = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=self.settings.timeout_s,
                                          check_same_thread=False)
             connection.execute("PRAGMA query_only=1")
+            connection.execute(f"PRAGMA mmap_size={MMAP_BYTES}")
+            connection.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
             connection.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
         except sqlite3.Error as error:
             raise BackendUnavailable(f"index SQLite illisible : {error}") from error
@@ -100,14 +127,12 @@ class SqliteBackend:
                          demo=meta.get("demo") == "1")
 
     def get(self, practitioner_id: str) -> Practitioner | None:
-        rows = self._read("SELECT b.body FROM practitioner p JOIN practitioner_body b ON b.doc = p.doc WHERE p.id = ?",
-                          (practitioner_id,))
-        return practitioner_from_dict(json.loads(rows[0][0])) if rows else None
+        rows = self._read(f"{RECORD_SELECT} WHERE p.id = ?", (practitioner_id,))
+        return record_from_row(rows[0]) if rows else None
 
     def places_of(self, person_id: str) -> list[Practitioner]:
-        rows = self._read("SELECT b.body FROM practitioner p JOIN practitioner_body b ON b.doc = p.doc "
-                          "WHERE p.person_id = ? ORDER BY p.id", (person_id,))
-        return [practitioner_from_dict(json.loads(body)) for (body,) in rows]
+        rows = self._read(f"{RECORD_SELECT} WHERE p.person_id = ? ORDER BY p.id", (person_id,))
+        return [record_from_row(row) for row in rows]
 
     def counts(self, facet: str) -> dict[str, int]:
         return dict(self._cached_counts(os.stat(self.path).st_ino if self.path.exists() else 0, facet))
@@ -125,14 +150,33 @@ class SqliteBackend:
             empty = ordered_facets({name: Counter() for name in FACET_FIELDS}) if query.facets else {}
             return SearchPage(total=0, hits=[], facets=empty)
         where = where_clause(query, scanning=bool(source_params))
-        total, facets = self._total_and_facets(query, source, [*source_params, *where.params], where)
         after, page = decode_cursor(query) if query.cursor is not None else (None, query.page)
-        rows = self._page_rows(query, after, page)
+        if query_tokens(query.text):
+            total, facets, rows = self._search_in_one_pass(query, where, after, page)
+        else:
+            total, facets = self._total_and_facets(query, source, [*source_params, *where.params], where)
+            rows = self._page_rows(query, after, page)
         has_more, rows = len(rows) > query.per_page, rows[:query.per_page]
         bodies = self._bodies([row[0] for row in rows]) if rows else {}
         hits = [Hit(bodies[row[0]], self._distance(query, bodies[row[0]])) for row in rows]
         next_cursor = encode_cursor(query, cursor_keys(query.effective_sort, rows[-1]), page + 1) if rows and has_more else None
         return SearchPage(total=total, hits=hits, facets=facets, next_cursor=next_cursor)
+
+    def _search_in_one_pass(self, query: SearchQuery, where, after: list | None, page: int):
+        """Text searches: the full-text index gives few rows; read them once, count and sort them here."""
+        order = ordering(query)
+        rows = self._read(f"SELECT p.doc, {order.key_sql}, p.nom_norm, p.prenom_norm, p.id, p.facet_key "
+                          f"FROM practitioner p WHERE {where.sql()}", [*order.key_params, *where.params])
+        total, facets = len(rows), self._facets_of(Counter(row[5] for row in rows)) if query.facets else {}
+        sort = query.effective_sort
+        keyed = sorted(((tuple(cursor_keys(sort, row[:5])), row[:5]) for row in rows), key=lambda item: item[0])
+        if after is not None:
+            after = tuple(after)
+            keyed = [item for item in keyed if item[0] > after]
+            start = 0
+        else:
+            start = (page - 1) * query.per_page
+        return total, facets, [row for _, row in keyed[start:start + query.per_page + 1]]
 
     def _page_rows(self, query: SearchQuery, after: list | None, page: int) -> list[tuple]:
         """The page's rows ``(doc, key, nom, prenom, id)``, one more than asked to tell if more follow.
@@ -182,34 +226,45 @@ class SqliteBackend:
             return None, []
         ranges = []
         spans = row_spans(max(min_lat, -90.0), min(max_lat, 89.999999), max(min_lon, -180.0), min(max_lon, 179.999999))
-        for profession in query.professions or self._catalogue()["professions"]:
+        catalogue = self._catalogue()
+        for profession in self._professions_to_read(query, catalogue):
+            cells, first_docs, last_docs = catalogue["cells"][profession]
             for first_cell, last_cell in spans:
-                first_doc, last_doc = self._read("SELECT MIN(first_doc), MAX(last_doc) FROM cell_range "
-                                                 "WHERE profession = ? AND cell BETWEEN ? AND ?",
-                                                 (profession, first_cell, last_cell))[0]
-                if first_doc is not None:
-                    ranges += [first_doc, last_doc]
+                start, end = bisect_left(cells, first_cell), bisect_right(cells, last_cell)
+                if start < end:
+                    ranges += [first_docs[start], last_docs[end - 1]]
         if not ranges:
             return None, []
         values = ",".join("(?,?)" for _ in range(len(ranges) // 2))
         return f"(VALUES {values}) AS r JOIN practitioner p ON p.doc BETWEEN r.column1 AND r.column2", ranges
 
+    @staticmethod
+    def _professions_to_read(query: SearchQuery, catalogue: dict) -> list[str]:
+        """The professions whose rows can match: those asked for, or those that have the specialties asked for."""
+        professions = query.professions or catalogue["professions"]
+        if query.specialties:
+            having = {profession for code in query.specialties for profession in catalogue["specialty_professions"].get(code, ())}
+            professions = [profession for profession in professions if profession in having]
+        return [profession for profession in professions if profession in catalogue["cells"]]
+
     def _total_and_facets(self, query: SearchQuery, source: str, params: list, where) -> tuple[int, dict]:
         if not query.facets:
             return self._read(f"SELECT COUNT(*) FROM {source} WHERE {where.sql()}", params)[0][0], {}
         rows = self._read(f"SELECT p.facet_key, COUNT(*) FROM {source} WHERE {where.sql()} GROUP BY 1", params)
+        return sum(count for _, count in rows), self._facets_of(dict(rows))
+
+    def _facets_of(self, counts_by_key: dict[int, int]) -> dict[str, list[FacetCount]]:
+        """The three facets from the number of matches of each facet combination."""
         combinations = self._catalogue()["facet_combinations"]
         counters = {name: Counter() for name in FACET_FIELDS}
-        total = 0
-        for facet_key, count in rows:
+        for facet_key, count in counts_by_key.items():
             profession, sector, specialties = combinations[facet_key]
-            total += count
             counters["profession"][profession] += count
             if sector is not None:
                 counters["sector"][sector] += count
             for code in specialties.split():
                 counters["specialty"][code] += count
-        return total, ordered_facets(counters)
+        return ordered_facets(counters)
 
     def _catalogue(self) -> dict:
         """What every query of this index file needs to know, read once per file."""
@@ -218,11 +273,22 @@ class SqliteBackend:
         if cached is None:
             combinations = {key: (profession, sector or None, specialties) for key, profession, sector, specialties
                             in self._read("SELECT id, profession, sector, specialties FROM facet_combination")}
-            professions = [row[0] for row in self._read("SELECT DISTINCT profession FROM cell_range ORDER BY 1")]
-            cached = {"facet_combinations": combinations, "professions": professions}
+            cells: dict[str, tuple[array, array, array]] = {}
+            for profession, cell, first_doc, last_doc in self._read(
+                    "SELECT profession, cell, first_doc, last_doc FROM cell_range ORDER BY profession, cell"):
+                columns = cells.setdefault(profession, (array("q"), array("q"), array("q")))
+                columns[0].append(cell)
+                columns[1].append(first_doc)
+                columns[2].append(last_doc)
+            specialty_professions: dict[str, set[str]] = {}
+            for profession, _, specialties in combinations.values():
+                for code in specialties.split():
+                    specialty_professions.setdefault(code, set()).add(profession)
+            cached = {"facet_combinations": combinations, "professions": sorted(cells), "cells": cells,
+                      "specialty_professions": specialty_professions}
             self._catalogues = {inode: cached}
         return cached
 
     def _bodies(self, docs: list[int]) -> dict[int, Practitioner]:
-        rows = self._read(f"SELECT doc, body FROM practitioner_body WHERE doc IN ({','.join('?' * len(docs))})", docs)
-        return {doc: practitioner_from_dict(json.loads(body)) for doc, body in rows}
+        rows = self._read(f"{RECORD_SELECT} WHERE p.doc IN ({','.join('?' * len(docs))})", docs)
+        return {row[0]: record_from_row(row) for row in rows}

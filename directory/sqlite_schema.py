@@ -9,22 +9,22 @@ point as a unit vector, with rows numbered by profession then grid cell (see
 :mod:`directory.sqlite_cells`), so a circle reads, for each profession asked for, a few contiguous
 runs of rows and tests the distance inside SQLite; ``cell_range`` gives each (profession, cell)
 its run; ``facet_key`` numbers each (profession, sector, specialties) combination so that one
-small ``GROUP BY`` gives the three facets; ``practitioner_body`` keeps the full record;
+small ``GROUP BY`` gives the three facets; ``practitioner_body`` keeps the rest of the record;
 ``practitioner_text`` (FTS5) finds words; ``practitioner_specialty`` indexes specialties.
 """
 from __future__ import annotations
 
-import json
 import os
+import queue
 import sqlite3
+import threading
 from datetime import datetime, timezone
 from itertools import islice
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from .backend import ProgressCallback
 from .model import IndexInfo, Practitioner
-from .records import practitioner_to_dict
 from .sqlite_cells import cell_of, unit_vector
 from .text_matching import search_fields
 
@@ -35,8 +35,11 @@ COLUMNS = ("id", "person_id", "cell", "x", "y", "z", "lat", "lon", "profession",
            "carte_vitale", "mode", "postal_code", "commune_code", "departement", "nom_norm", "prenom_norm",
            "labels_norm")
 
+# The rest of a practitioner's record, kept beside the searched columns.
+BODY_COLUMNS = ("rpps", "civilite", "nom", "prenom", "site_name", "line", "commune", "phone", "precision")
+
 STAGING = f"""
-CREATE TABLE staging.row ({', '.join(COLUMNS)}, body);
+CREATE TABLE staging.row ({', '.join(COLUMNS + BODY_COLUMNS)});
 """
 
 TABLES = """
@@ -62,14 +65,15 @@ CREATE TABLE practitioner (
     prenom_norm TEXT NOT NULL,
     labels_norm TEXT NOT NULL
 );
-CREATE TABLE practitioner_body (doc INTEGER PRIMARY KEY, body TEXT NOT NULL);
+CREATE TABLE practitioner_body (doc INTEGER PRIMARY KEY, rpps TEXT, civilite TEXT, nom TEXT NOT NULL, prenom TEXT,
+                                site_name TEXT, line TEXT, commune TEXT, phone TEXT, precision TEXT NOT NULL);
 CREATE TABLE practitioner_specialty (code TEXT NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY (code, doc)) WITHOUT ROWID;
 CREATE TABLE cell_range (profession TEXT NOT NULL, cell INTEGER NOT NULL, first_doc INTEGER NOT NULL,
                          last_doc INTEGER NOT NULL, documents INTEGER NOT NULL,
                          PRIMARY KEY (profession, cell)) WITHOUT ROWID;
 CREATE TABLE facet_combination (id INTEGER PRIMARY KEY, profession TEXT NOT NULL, sector TEXT NOT NULL,
                                 specialties TEXT NOT NULL, UNIQUE (profession, sector, specialties));
-CREATE VIRTUAL TABLE practitioner_text USING fts5(nom, prenom, labels, content='', prefix='2 3 4', detail='column');
+CREATE VIRTUAL TABLE practitioner_text USING fts5(nom, prenom, labels, content='', prefix='2', detail='column');
 """
 
 FILL = f"""
@@ -83,8 +87,9 @@ CREATE TABLE staging.ordered AS
 INSERT INTO practitioner (doc, facet_key, {', '.join(COLUMNS)})
     SELECT o.rowid, o.facet_key, {', '.join('r.' + column for column in COLUMNS)}
     FROM staging.ordered o JOIN staging.row r ON r.rowid = o.staged ORDER BY o.rowid;
-INSERT INTO practitioner_body (doc, body)
-    SELECT o.rowid, r.body FROM staging.ordered o JOIN staging.row r ON r.rowid = o.staged ORDER BY o.rowid;
+INSERT INTO practitioner_body (doc, {', '.join(BODY_COLUMNS)})
+    SELECT o.rowid, {', '.join('r.' + column for column in BODY_COLUMNS)}
+    FROM staging.ordered o JOIN staging.row r ON r.rowid = o.staged ORDER BY o.rowid;
 INSERT INTO cell_range SELECT profession, cell, MIN(doc), MAX(doc), COUNT(*) FROM practitioner GROUP BY profession, cell;
 INSERT INTO practitioner_text (rowid, nom, prenom, labels) SELECT doc, nom_norm, prenom_norm, labels_norm FROM practitioner;
 """
@@ -112,25 +117,71 @@ def _staged_row(practitioner: Practitioner) -> tuple:
             practitioner.profession, " ".join(practitioner.specialties), practitioner.sector,
             _bool_column(practitioner.optam), _bool_column(practitioner.carte_vitale), practitioner.mode,
             address.postal_code, address.commune_code, address.departement, fields["nom"], fields["prenom"],
-            fields["labels"], json.dumps(practitioner_to_dict(practitioner), ensure_ascii=False, separators=(",", ":")))
+            fields["labels"], practitioner.rpps, practitioner.civilite, practitioner.nom, practitioner.prenom,
+            practitioner.site_name, address.line, address.commune, practitioner.phone, practitioner.location.precision)
 
 
-def _stage(connection: sqlite3.Connection, practitioners: Iterable[Practitioner],
-           on_progress: ProgressCallback | None) -> int:
-    """Write every practitioner (first of each id) into the staging table; return how many."""
-    insert = f"INSERT INTO staging.row VALUES ({','.join('?' * (len(COLUMNS) + 1))})"
-    written, seen, iterator = 0, set(), iter(practitioners)
+def _staged_batches(practitioners: Iterable[Practitioner]) -> Iterator[list[tuple]]:
+    """Batches of staging rows, the first practitioner of each id only."""
+    seen, iterator = set(), iter(practitioners)
     while batch := list(islice(iterator, BATCH_SIZE)):
         rows = []
         for practitioner in batch:
             if practitioner.id not in seen:
                 seen.add(practitioner.id)
                 rows.append(_staged_row(practitioner))
+        yield rows
+
+
+def _stage(connection: sqlite3.Connection, practitioners: Iterable[Practitioner],
+           on_progress: ProgressCallback | None) -> int:
+    """Write every practitioner (first of each id) into the staging table; return how many.
+
+    Rows are prepared in a second thread while SQLite writes the previous batch (it releases the
+    GIL while it works), so both cores are used.
+    """
+    insert = f"INSERT INTO staging.row VALUES ({','.join('?' * (len(COLUMNS) + len(BODY_COLUMNS)))})"
+    written = 0
+    for rows in prefetched(_staged_batches(practitioners)):
         connection.executemany(insert, rows)
         written += len(rows)
         if on_progress is not None:
             on_progress(written)
     return written
+
+
+_DONE = object()
+
+
+def prefetched(iterable: Iterable, depth: int = 2) -> Iterator:
+    """Iterate ``iterable`` in a background thread, ``depth`` items ahead; its errors are raised here."""
+    items: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for item in iterable:
+                if stop.is_set():
+                    return
+                items.put(item)
+            items.put(_DONE)
+        except BaseException as error:  # handed to the consumer
+            items.put(error)
+
+    worker = threading.Thread(target=produce, name="index-rows", daemon=True)
+    worker.start()
+    try:
+        while (item := items.get()) is not _DONE:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        while worker.is_alive():
+            try:
+                items.get_nowait()
+            except queue.Empty:
+                worker.join(0.05)
 
 
 def _remove_stale_loads(path: Path) -> None:
