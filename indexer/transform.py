@@ -106,7 +106,10 @@ class PlaceResolver:
         communes = self.reference.communes_for_postal_code(postal_code)
         extra = [c for c in self._listed_by_communes.get(postal_code, ()) if c not in communes]
         if extra:
-            communes = sorted([*communes, *extra], key=lambda commune: (-commune.population, commune.code))
+            communes = [*communes, *extra]
+            parents = {c.parent for c in communes if c.parent}  # Paris, Lyon, Marseille: their arrondissements
+            communes = sorted((c for c in communes if c.code not in parents),
+                              key=lambda commune: (-commune.population, commune.code))
         return communes
 
     def resolve(self, postal_code: str, commune_code: str, commune_label: str) -> Place | str:
