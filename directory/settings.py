@@ -29,6 +29,8 @@ class Settings:
     cors_origins: tuple[str, ...] = ()
     frame_ancestors: tuple[str, ...] = ("'self'",)
     tile_url: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    tile_attribution: str = "© les contributeurs d'OpenStreetMap"
+    """Credit shown on the map for ``tile_url`` (plain text)."""
     ban_url: str | None = None
     geocode_cache: str = "instance/geocode-cache.sqlite3"
     geodata_dir: str | None = None
