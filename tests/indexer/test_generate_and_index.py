@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 
 from click.testing import CliRunner
@@ -61,13 +62,13 @@ def test_index_loads_the_rows_and_reports_rejects_with_line_numbers(tmp_path):
     url = f"sqlite://{tmp_path / 'index.sqlite3'}"
     result = run("index", source, "--backend", url, "--demo")
     assert result.exit_code == 0, result.output
-    assert "praticiens indexés             49" in result.output
+    assert re.search(r"praticiens indexés\s+49\n", result.output)
     report = (tmp_path / "practitioners.rejets.csv").read_text(encoding="utf-8").splitlines()
     assert report[0] == "source;ligne;motif;contenu"
     assert report[1].startswith("practitioners.jsonl;2;profession: code profession inconnu")
     assert report[2].startswith("practitioners.jsonl;4;JSON invalide")
     backend = open_backend(url)
-    assert "doublons ignorés                1" in result.output
+    assert re.search(r"doublons ignorés\s+1\n", result.output)
     assert backend.info().documents == 49 and backend.info().demo is True
     assert backend.search(SearchQuery()).total == 49
 
