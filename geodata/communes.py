@@ -65,11 +65,10 @@ def _optional_float(text: str) -> float | None:
 
 def read_communes(data_dir: Path) -> tuple[dict[str, Commune], dict[str, str]]:
     """The communes by code, and their normalized names (``search_name``) by code."""
-    fields = ("code", "name", "type", "departement", "region", "parent", "postal_codes", "population", "lat", "lon",
-              "search_name")
     communes, search_names = {}, {}
-    for (code, name, type_, departement, region, parent, postal_codes, population, lat, lon,
-         search_name) in read_gzip_csv_rows(data_dir / COMMUNES_FILE, fields):
+    # the columns in file order: rows are unpacked as they come, without reordering
+    for (code, name, type_, departement, region, parent, postal_codes, population, lat, lon, _coord_source,
+         search_name) in read_gzip_csv_rows(data_dir / COMMUNES_FILE, COMMUNE_FIELDS):
         communes[code] = Commune(code, name, type_, departement, region, tuple(postal_codes.split()),
                                  int(population or 0), _optional_float(lat), _optional_float(lon), parent or None)
         search_names[code] = search_name
