@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+from collections import defaultdict
 from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator, Mapping, Sequence
 
@@ -121,12 +122,10 @@ class _PrefixIndex:
     """Entry numbers by token, found by prefix: a sorted token list and bisection."""
 
     def __init__(self, tokens_by_entry: Iterable[Iterable[str]]):
-        by_token: dict[str, list[int]] = {}
+        by_token: defaultdict[str, list[int]] = defaultdict(list)
         for entry, tokens in enumerate(tokens_by_entry):
             for token in tokens:
-                entries = by_token.setdefault(token, [])
-                if not entries or entries[-1] != entry:
-                    entries.append(entry)
+                by_token[token].append(entry)  # twice for "Saint-Martin-de-Saint-Maixent": see below
         self._tokens = sorted(by_token)
         self._entries = [by_token[token] for token in self._tokens]
         self.sorted_entries = functools.lru_cache(maxsize=2048)(self._sorted_entries)
@@ -134,8 +133,6 @@ class _PrefixIndex:
     def _sorted_entries(self, prefix: str) -> tuple[int, ...]:
         start = bisect.bisect_left(self._tokens, prefix)
         end = bisect.bisect_left(self._tokens, prefix + "\uffff", start)
-        if end - start == 1:
-            return tuple(self._entries[start])
         return tuple(sorted({entry for entries in self._entries[start:end] for entry in entries}))
 
 
