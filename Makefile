@@ -36,3 +36,7 @@ test: $(BIN)/annuaire
 
 clean-demo:
 	rm -rf $(INSTANCE)/demo $(DEMO_INDEX)
+
+bench: $(BIN)/annuaire
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	bash scripts/run_bench.sh

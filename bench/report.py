@@ -1,0 +1,95 @@
+"""``docs/benchmarks.md`` and its plot, from the newest result file of each backend."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from bench.query_mix import KINDS
+
+TARGETS = {"sqlite": {"build_per_s": 50_000, "p95_ms": 25}, "elasticsearch": {"build_per_s": 10_000, "p95_ms": 50}}
+
+
+def latest_results(results_dir: Path) -> dict[str, dict]:
+    latest = {}
+    for path in sorted(results_dir.glob("*.json")):
+        result = json.loads(path.read_text(encoding="utf-8"))
+        if "backend" in result:
+            latest[result["backend"]] = result | {"file": path.name}
+    return latest
+
+
+def _row(kind: str, result: dict) -> str:
+    mine, floor = result["in_process_ms"].get(kind), result["baseline_ms"].get(kind)
+    http = result.get("http_ms", {}).get(kind)
+    if not mine or not floor:
+        return f"| {kind} | – | – | – | – | – | – | – |"
+    p50x, p95x = floor["p50"] / max(mine["p50"], 1e-6), floor["p95"] / max(mine["p95"], 1e-6)
+    verdict = "oui" if p50x >= 10 and p95x >= 3 else "**non**"
+    http_cell = f"{http['p50']:.1f} / {http['p95']:.1f}" if http else "–"
+    return (f"| {kind} | {mine['p50']:.2f} / {mine['p95']:.2f} / {mine['p99']:.2f} | {floor['p50']:.1f} / {floor['p95']:.1f} "
+            f"| ×{p50x:.0f} | ×{p95x:.1f} | {verdict} | {http_cell} | {mine['count']} |")
+
+
+def plot(latest: dict[str, dict], path: Path) -> Path:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    series = []
+    for name, result in latest.items():
+        series.append((f"{name} (p50)", [result["in_process_ms"].get(k, {}).get("p50", 0) for k in KINDS]))
+    if latest:
+        first = next(iter(latest.values()))
+        series.append(("référence NumPy (p50)", [first["baseline_ms"].get(k, {}).get("p50", 0) for k in KINDS]))
+    figure, axis = plt.subplots(figsize=(11, 5))
+    width = 0.8 / max(1, len(series))
+    for index, (label, values) in enumerate(series):
+        axis.bar([k + index * width for k in range(len(KINDS))], values, width, label=label)
+    axis.set_yscale("log")
+    axis.set_ylabel("latence médiane (ms, échelle log)")
+    axis.set_xticks([k + width * (len(series) - 1) / 2 for k in range(len(KINDS))], KINDS, rotation=25, ha="right")
+    axis.set_title("Latence par type de requête, en processus")
+    axis.legend()
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+    return path
+
+
+def write_report(results_dir: Path, docs_dir: Path) -> Path:
+    latest = latest_results(results_dir)
+    docs_dir.mkdir(parents=True, exist_ok=True)
+    lines = ["# Benchmarks", "",
+             "Produced by `make bench` (`python -m bench.run`); raw figures in `bench/results/`. Each backend is measured",
+             "in the same run as a brute-force baseline (NumPy great-circle distance over every point, then the filters).",
+             "Targets (issue 8): build ≥ 50,000 docs/s (SQLite) and ≥ 10,000 docs/s (Elasticsearch); per query kind,",
+             "p50 ≥ 10× and p95 ≥ 3× faster than the baseline; p95 ≤ 25 ms (SQLite) / 50 ms (Elasticsearch);",
+             "≥ 300 requests/s over HTTP for the typical query on SQLite.", ""]
+    for name, result in latest.items():
+        build, machine = result["build"], result["machine"]
+        lines += [f"## {name} — {result['size']:,} practitioners ({result['date']}, `{result['file']}`)".replace(",", " "), "",
+                  f"Machine: {machine['cpus']} cores ({machine['cpu_model']}), {machine['memory_gib']} GiB, "
+                  f"Python {machine['python']}.", "",
+                  f"- Build: {build['documents']:,} documents in {build['seconds']} s → **{build['documents_per_s']:,} docs/s** "
+                  f"(target {TARGETS.get(name, {}).get('build_per_s', 0):,}); peak memory {build['peak_rss_mib']} MiB; "
+                  f"size on disk {build.get('disk_mib')} MiB.".replace(",", " "),
+                  ]
+        throughput = result.get("http_throughput")
+        if throughput:
+            lines.append(f"- HTTP throughput, typical query (`{throughput['path']}`), {throughput['connections']} connections "
+                         f"({throughput['tool']}): **{throughput['requests_per_s']} requests/s**, {throughput['non_2xx']} non-2xx.")
+        memory = result.get("serving_memory_mib")
+        if memory:
+            lines.append(f"- Serving memory (gunicorn): master {memory['master']} MiB, workers {memory['workers']} MiB, "
+                         f"total {memory['total']} MiB.")
+        lines.append(f"- Answers differing from the baseline (total or ids of the page): {result['baseline_disagreement_count']}.")
+        lines += ["", "| kind | in-process p50 / p95 / p99 (ms) | baseline p50 / p95 (ms) | p50 gain | p95 gain | "
+                      "targets met | HTTP p50 / p95 (ms) | queries |", "|---|---|---|---|---|---|---|---|"]
+        lines += [_row(kind, result) for kind in KINDS]
+        lines.append("")
+    if latest:
+        picture = plot(latest, docs_dir / "benchmarks-latency.png")
+        lines += [f"![Latency per query kind]({picture.name})", ""]
+    path = docs_dir / "benchmarks.md"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
