@@ -268,7 +268,10 @@ class SqliteBackend:
 
     def _catalogue(self) -> dict:
         """What every query of this index file needs to know, read once per file."""
-        inode = os.stat(self.path).st_ino
+        try:
+            inode = os.stat(self.path).st_ino
+        except FileNotFoundError as error:
+            raise BackendUnavailable(f"index SQLite absent : {self.path}") from error
         cached = self._catalogues.get(inode)
         if cached is None:
             combinations = {key: (profession, sector or None, specialties) for key, profession, sector, specialties
