@@ -14,7 +14,7 @@ DEMO_INDEX := $(INSTANCE)/annuaire.sqlite3
 ANNUAIRE_BACKEND ?= sqlite://$(DEMO_INDEX)
 export ANNUAIRE_BACKEND
 
-.PHONY: run test setup bench clean-demo
+.PHONY: run test setup bench clean-demo serve-prod
 
 $(BIN)/annuaire: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,10 @@ $(DEMO_DATA): | $(BIN)/annuaire
 run: $(BIN)/annuaire $(DEMO_DATA)
 	$(BIN)/annuaire index $(DEMO_DATA) --demo --if-empty
 	$(BIN)/annuaire serve --host $(HOST) --port $(PORT)
+
+# Production server (gunicorn, see gunicorn.conf.py) on the index named by ANNUAIRE_BACKEND.
+serve-prod: $(BIN)/annuaire
+	ANNUAIRE_BIND=$${ANNUAIRE_BIND:-$(HOST):$(PORT)} $(BIN)/gunicorn -c gunicorn.conf.py 'api.app:create_app()'
 
 test: $(BIN)/annuaire
 	bash scripts/run_tests.sh
