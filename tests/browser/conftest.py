@@ -116,12 +116,12 @@ class Server:
 def portal_app(annuaire_origin: str):
     """Another site: pages with the search in an ``<iframe>`` and through ``widget.js``."""
     pages = {
-        "/iframe.html": f"""<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Portail — iframe</title></head>
+        "/iframe.html": f"""<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Portail — iframe</title><link rel="icon" href="data:,"></head>
 <body><h1>Portail de la ville</h1>
 <iframe id="annuaire" title="Trouver un professionnel de santé" src="{annuaire_origin}/embed?profession=10&amp;place=Lyon"
         width="900" height="1100" allow="geolocation" style="border:1px solid #ccc"></iframe>
 </body></html>""",
-        "/widget.html": f"""<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Portail — widget</title></head>
+        "/widget.html": f"""<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Portail — widget</title><link rel="icon" href="data:,"></head>
 <body><h1>Portail de la ville</h1><p>Texte du portail.</p>
 <div id="recherche" data-annuaire-widget data-profession="10" data-place="Lyon"></div>
 <script src="{annuaire_origin}/widget.js" async></script>
@@ -181,12 +181,17 @@ def browser():
 
 
 class Watch:
-    """What a page did that it should not: JavaScript dialogs, uncaught errors, console errors."""
+    """What a page did that it should not: JavaScript dialogs, uncaught errors, console errors.
+    Refused tiles are expected; a test that provokes an HTTP error declares it with :meth:`allow`."""
 
     def __init__(self, tile_origin: str):
         self.tile_origin = tile_origin
+        self.allowed: list[str] = []
         self.dialogs: list[str] = []
         self.errors: list[str] = []
+
+    def allow(self, url_part: str) -> None:
+        self.allowed.append(url_part)
 
     def attach(self, page):
         def on_dialog(dialog):
@@ -197,7 +202,7 @@ class Watch:
             if message.type != "error":
                 return
             where = (message.location or {}).get("url", "")
-            if where.startswith(self.tile_origin) or "/tiles/" in message.text:
+            if where.startswith(self.tile_origin) or any(part in where for part in self.allowed):
                 return
             self.errors.append(f"console : {message.text} ({where})")
 
@@ -211,26 +216,38 @@ class Watch:
         assert not self.errors, "\n".join(self.errors)
 
 
-@pytest.fixture
-def new_context(browser, site):
-    """Opens browser contexts (French, desktop size); every page is watched; all closed after."""
-    contexts, watches = [], []
+class Contexts:
+    """Opens browser contexts (French, desktop size) whose pages are all watched."""
 
-    def open_context(**options):
+    def __init__(self, browser, site):
+        self.browser = browser
+        self.site = site
+        self.opened: list[tuple[object, Watch]] = []
+
+    def __call__(self, **options):
         options = {"locale": "fr-FR", "viewport": {"width": 1280, "height": 900}, **options}
-        context = browser.new_context(**options)
-        watch = Watch(site.tile_origin)
+        context = self.browser.new_context(**options)
+        watch = Watch(self.site.tile_origin)
         context.on("page", watch.attach)
         context.set_default_timeout(10_000)
-        contexts.append(context)
-        watches.append(watch)
+        self.opened.append((context, watch))
         return context
 
-    yield open_context
-    for context in contexts:
-        context.close()
-    for watch in watches:
-        watch.expect_quiet()
+    def watch(self, page) -> Watch:
+        return next(watch for context, watch in self.opened if context is page.context)
+
+    def close(self):
+        for context, _ in self.opened:
+            context.close()
+        for _, watch in self.opened:
+            watch.expect_quiet()
+
+
+@pytest.fixture
+def new_context(browser, site):
+    contexts = Contexts(browser, site)
+    yield contexts
+    contexts.close()
 
 
 @pytest.fixture
@@ -238,10 +255,11 @@ def page(new_context):
     return new_context().new_page()
 
 
-def screenshot(page, name: str) -> Path:
+def screenshot(page, name: str, full_page: bool = True) -> Path:
+    """Saves a screenshot as a test artifact: ``test-artifacts/screenshots/<name>.png``."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    page.screenshot(path=str(path), full_page=full_page)
     return path
 
 

@@ -91,7 +91,7 @@ def test_opening_a_result_shows_its_card_and_closing_it_returns_to_the_list(page
     expect(card).to_contain_text("Médecine générale")
     expect(card).to_contain_text("Adresse")
     assert "fiche" in query_of(page)
-    screenshot(page, "recherche-fiche")
+    screenshot(page, "recherche-fiche", full_page=False)
 
     page.keyboard.press("Escape")
     expect(card).to_be_hidden()
