@@ -212,7 +212,8 @@
     var modeBoxes = MODES.map(function (m) { return checkbox("mode", m[0], m[1]).node; });
     this.optamBox = checkbox(null, "true", "Adhérent OPTAM (dépassements maîtrisés)");
     this.carteVitaleBox = checkbox(null, "true", "Accepte la carte Vitale");
-    this.filters = h("details", { className: "annuaire-filters", open: !o.compact }, [
+    var narrow = window.matchMedia && window.matchMedia("(max-width: 40rem)").matches;
+    this.filters = h("details", { className: "annuaire-filters", open: !o.compact && !narrow }, [
       h("summary", { text: "Filtres" }),
       h("fieldset", null, [h("legend", { text: "Secteur de convention" })].concat(sectorBoxes)),
       h("fieldset", null, [h("legend", { text: "Tarifs et paiement" }), this.optamBox.node, this.carteVitaleBox.node]),
