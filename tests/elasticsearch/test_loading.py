@@ -115,8 +115,8 @@ def wait_for_a_loading_index(backend, before, *, documents, process, timeout_s=1
     while time.monotonic() < deadline:
         assert process.poll() is None, "the load ended before it could be killed"
         for name in set(versioned(backend)) - set(before):
-            stats = backend.client.indices.stats(index=name, metric="indexing")
-            if stats["indices"][name]["primaries"]["indexing"]["index_total"] >= documents:
+            stats = backend.client.indices.stats(index=name, metric="indexing")["indices"].get(name, {})
+            if stats.get("primaries", {}).get("indexing", {}).get("index_total", 0) >= documents:
                 return name
         time.sleep(0.05)
     pytest.fail("no loading index showed up")
