@@ -22,6 +22,8 @@ class Settings:
     timeout_s: float = 2.0
     retries: int = 2
     es_index: str = "annuaire-practitioners"
+    es_replicas: int = 0
+    """Replicas of each Elasticsearch shard (``1`` on a cluster of two nodes or more)."""
     es_username: str | None = None
     es_password: str | None = None
     es_api_key: str | None = None
@@ -40,7 +42,7 @@ class Settings:
     def backend_settings(self) -> BackendSettings:
         return BackendSettings(timeout_s=self.timeout_s, retries=self.retries, username=self.es_username,
                                password=self.es_password, api_key=self.es_api_key, ca_certs=self.es_ca_certs,
-                               index_name=self.es_index)
+                               index_name=self.es_index, extra={"replicas": self.es_replicas})
 
 
 def _coerce(name: str, value: Any) -> Any:
