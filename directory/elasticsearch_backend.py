@@ -8,16 +8,17 @@ versioned index; a missing alias, a node that does not answer or a timeout is
 """
 from __future__ import annotations
 
+import math
 from contextlib import contextmanager
 from typing import Any, Iterable, Iterator
 
 from . import es_distance_order as order
 from . import es_queries as bodies
-from .backend import BackendSettings, BackendUnavailable, ProgressCallback
+from .backend import BackendSettings, BackendUnavailable, InvalidCursor, ProgressCallback
 from .cursors import decode_cursor, encode_cursor
 from .distance import great_circle_km
 from .es_loading import drop_all, load_index
-from .model import FacetCount, Hit, IndexInfo, Practitioner, SearchPage, SearchQuery
+from .model import SORT_RELEVANCE, FacetCount, Hit, IndexInfo, Practitioner, SearchPage, SearchQuery
 from .records import practitioner_from_dict
 
 BAND_PAGE = 1000
@@ -109,13 +110,13 @@ class ElasticsearchBackend:
 
     def search(self, query: SearchQuery) -> SearchPage:
         after, page = decode_cursor(query) if query.cursor is not None else (None, query.page)
-        inside_ids = self._band_inside(query) if bodies.has_shape(query) else None
+        if after is not None and not cursor_keys_fit(query, after):
+            raise InvalidCursor("curseur illisible")
         if bodies.sorts_distance(query):
-            return self._search_by_distance(query, after, page, inside_ids)
+            return self._search_by_distance(query, after, page)
         size = query.per_page + (1 if after is not None else 0)
         start = (page - 1) * query.per_page
-        response = self._search(bodies.search_body(query, size=size, start=start if after is None else 0,
-                                                   search_after=after, inside_ids=inside_ids))
+        response, _ = self._first_response(query, size=size, start=start if after is None else 0, search_after=after)
         total = response["hits"]["total"]["value"]
         hits = response["hits"]["hits"]
         has_more = len(hits) > query.per_page if after is not None else start + len(hits) < total
@@ -125,18 +126,38 @@ class ElasticsearchBackend:
                           facets=self._facets(query, response), next_cursor=next_cursor)
 
     # -- search helpers ------------------------------------------------------------------------
-    def _band_inside(self, query: SearchQuery) -> list[str] | None:
-        """Ids of the practitioners near a shape's edge that are exactly inside, or ``None`` if there are none near."""
-        band, after_id = [], None
-        while True:
-            hits = self._search(bodies.band_body(query, size=BAND_PAGE, after_id=after_id))["hits"]["hits"]
-            band += hits
-            if len(hits) < BAND_PAGE:
-                break
-            after_id = hits[-1]["sort"][0]
+    def _first_response(self, query: SearchQuery, **page) -> tuple[dict, list[str] | None]:
+        """The page's response with exact shapes, and the band's inside ids (``None``: no band, plain shapes).
+
+        With a shape, the band and the page with plain shapes go in one ``_msearch``: when nobody lies
+        near an edge (nearly always), that page is already exact; otherwise it is asked again.
+        """
+        plain = bodies.search_body(query, **page)
+        if not bodies.has_shape(query):
+            return self._search(plain), None
+        band_response, response = self._msearch([bodies.band_body(query, size=BAND_PAGE), plain])
+        band = band_response["hits"]["hits"]
         if not band:
-            return None  # nobody near an edge: the plain shapes are exact
-        return [hit["_id"] for hit in band if exactly_inside(query, hit["_source"]["record"]["location"])]
+            return response, None
+        while len(band) % BAND_PAGE == 0:
+            more = self._search(bodies.band_body(query, size=BAND_PAGE, after_id=band[-1]["sort"][0]))["hits"]["hits"]
+            if not more:
+                break
+            band += more
+        inside = [hit["_id"] for hit in band if exactly_inside(query, hit["_source"]["record"]["location"])]
+        return self._search(bodies.search_body(query, inside_ids=inside, **page)), inside
+
+    def _msearch(self, searches: list[dict]) -> list[dict]:
+        with self._unavailable_on_errors():
+            responses = self.client.msearch(index=self.alias, searches=[part for body in searches
+                                                                        for part in ({}, body)]).body["responses"]
+        for response in responses:
+            if "error" in response:
+                status = response.get("status", 500)
+                if status in UNAVAILABLE_STATUSES:
+                    raise BackendUnavailable(f"index Elasticsearch « {self.alias} » indisponible : {response['error']}")
+                raise RuntimeError(f"Elasticsearch a refusé la recherche ({status}) : {response['error']}")
+        return responses
 
     def _hit(self, query: SearchQuery, record: dict) -> Hit:
         distance = None
@@ -156,32 +177,46 @@ class ElasticsearchBackend:
         exact = great_circle_km(query.circle.lat, query.circle.lon, location["lat"], location["lon"])
         return order.Ranked(es_km=hit["sort"][0], id=hit["sort"][1], exact_km=exact, record=hit["_source"]["record"])
 
-    def _search_by_distance(self, query: SearchQuery, after: list | None, page: int,
-                            inside_ids: list[str] | None) -> SearchPage:
+    def _search_by_distance(self, query: SearchQuery, after: list | None, page: int) -> SearchPage:
+        size = query.per_page + 2  # the page and a neighbour on each side, to see the cuts
+        if after is None:
+            start = (page - 1) * query.per_page
+            first = max(0, start - 1)
+            response, inside_ids = self._first_response(query, size=size, start=first)
+        else:
+            key = (float(after[0]), str(after[1]))
+            response, inside_ids = self._first_response(query, size=size, search_after=order.search_after_for(key))
+        total = response["hits"]["total"]["value"]
+        window = [self._ranked(query, hit) for hit in response["hits"]["hits"]]
+
         def fetch(search_after: list, size: int, backwards: bool) -> list[order.Ranked]:
             body = bodies.search_body(query, size=size, search_after=search_after, inside_ids=inside_ids,
                                       with_totals=False, reverse=backwards)
             return [self._ranked(query, hit) for hit in self._search(body)["hits"]["hits"]]
 
         if after is None:
-            start = (page - 1) * query.per_page
-            first, size = max(0, start - 1), query.per_page + 2
-            response = self._search(bodies.search_body(query, size=size, start=first, inside_ids=inside_ids))
-            total = response["hits"]["total"]["value"]
-            window = [self._ranked(query, hit) for hit in response["hits"]["hits"]]
             ranked = order.page_at(window, first, start, query.per_page, total, fetch)
             has_more = start + len(ranked) < total
         else:
-            key = (float(after[0]), str(after[1]))
-            size = query.per_page + 2
-            response = self._search(bodies.search_body(query, size=size, search_after=order.search_after_for(key),
-                                                       inside_ids=inside_ids))
-            total = response["hits"]["total"]["value"]
-            window = [self._ranked(query, hit) for hit in response["hits"]["hits"]]
             ranked, has_more = order.page_after(key, window, size, query.per_page, fetch)
         next_cursor = encode_cursor(query, list(ranked[-1].key), page + 1) if ranked and has_more else None
         hits = [Hit(practitioner_from_dict(item.record), item.exact_km) for item in ranked]
         return SearchPage(total=total, hits=hits, facets=self._facets(query, response), next_cursor=next_cursor)
+
+
+def cursor_keys_fit(query: SearchQuery, keys: list) -> bool:
+    """The keys of a cursor have the types of this query's sort values (a forged cursor never reaches the node)."""
+    def number(value) -> bool:
+        return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+    if bodies.sorts_distance(query):
+        kinds = [number, str]
+    elif query.effective_sort == SORT_RELEVANCE:
+        kinds = [number, str, str, str]
+    else:
+        kinds = [str, str, str]
+    return len(keys) == len(kinds) and all(kind(key) if kind is number else isinstance(key, kind)
+                                           for kind, key in zip(kinds, keys))
 
 
 def exactly_inside(query: SearchQuery, location: dict[str, Any]) -> bool:

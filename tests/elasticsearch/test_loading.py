@@ -18,7 +18,7 @@ import pytest
 
 from directory import es_loading
 from directory.backend import BackendSettings, BackendUnavailable, open_backend
-from directory.model import SearchQuery
+from directory.model import BBox, Circle, SearchQuery
 from tests.contract.dataset import contract_population
 
 pytestmark = pytest.mark.elasticsearch
@@ -172,6 +172,7 @@ def test_the_index_follows_the_strict_mapping_file(es_factory):
 def test_a_backend_without_an_index_is_unavailable_for_every_read(es_factory):
     backend = es_factory()
     for read in (lambda: backend.search(SearchQuery()), backend.info, lambda: backend.get("p01-1"),
+                 lambda: backend.search(SearchQuery(circle=Circle(48.85, 2.35, 5.0))),
                  lambda: backend.places_of("p01"), lambda: backend.counts("profession")):
         with pytest.raises(BackendUnavailable):
             read()
@@ -182,7 +183,8 @@ def test_a_node_that_does_not_answer_is_unavailable():
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]  # nothing listens there once closed
     backend = open_backend(f"http://127.0.0.1:{port}", BackendSettings(timeout_s=0.5, retries=1))
-    for read in (lambda: backend.search(SearchQuery()), backend.info, lambda: backend.get("x")):
+    for read in (lambda: backend.search(SearchQuery()), backend.info, lambda: backend.get("x"),
+                 lambda: backend.search(SearchQuery(bbox=BBox(2.3, 48.8, 2.4, 48.9)))):
         with pytest.raises(BackendUnavailable):
             read()
     with pytest.raises(BackendUnavailable):

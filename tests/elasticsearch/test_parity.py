@@ -112,14 +112,14 @@ def assert_same_page(sqlite_page, es_page, query, population):
 def test_randomized_queries_get_the_same_answers_from_both_backends(backends, population, monkeypatch):
     sqlite, elasticsearch = backends
     bands = []
-    original = ElasticsearchBackend._band_inside
+    original = ElasticsearchBackend._first_response
 
-    def counting_band(self, query):
-        inside = original(self, query)
+    def counting_bands(self, query, **page):
+        response, inside = original(self, query, **page)
         bands.append(inside is not None)
-        return inside
+        return response, inside
 
-    monkeypatch.setattr(ElasticsearchBackend, "_band_inside", counting_band)
+    monkeypatch.setattr(ElasticsearchBackend, "_first_response", counting_bands)
     rng = random.Random(SEED)
     walked = 0
     for _ in range(QUERIES):
