@@ -166,7 +166,7 @@
     var whatField = h("div", { className: "annuaire-field" }, [
       h("label", { "for": ids.what }, ["Qui cherchez-vous ?",
         h("span", { id: ids.whatHint, className: "annuaire-hint", text: "Profession, spécialité ou nom" })]),
-      this.fixedWhat, h("div", { className: "annuaire-combo" }, [this.whatInput])]);
+      h("div", { className: "annuaire-combo" }, [this.whatInput]), this.fixedWhat]);
     var whereField = o.fixedPlace
       ? h("div", { className: "annuaire-field" }, [h("span", { className: "annuaire-label", text: "Où ?" }), this.fixedWhere])
       : h("div", { className: "annuaire-field" }, [
