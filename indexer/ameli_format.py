@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
-from typing import Iterator, Mapping
+from typing import Callable, Iterator, Mapping
 
 from .rejects import Reject
 from .sources import TextLines
@@ -111,7 +111,8 @@ class AmeliReader:
     def size(self) -> int:
         return self.lines.size
 
-    def rows(self) -> Iterator[tuple[int, list[str], str] | Reject]:
+    def rows(self, wanted: Callable[[int], bool] | None = None) -> Iterator[tuple[int, list[str], str] | Reject]:
+        """The rows; with ``wanted``, only the data lines whose number it accepts (others are not even split)."""
         positions: list[int | None] | None = None
         identity = False
         width = 0
@@ -121,6 +122,8 @@ class AmeliReader:
                 width = len(names)
                 positions = [names.index(name) if name in names else None for name in COLUMNS]
                 identity = positions == list(range(len(COLUMNS))) and width == len(COLUMNS)
+                continue
+            if wanted is not None and not wanted(number):
                 continue
             if not decoded:
                 yield Reject.of(self.source, number, "octets non décodables (UTF-8 attendu)", text)

@@ -17,24 +17,20 @@ Match keys, tried in order (each ameli row is used once):
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
 from directory.model import Practitioner
-from directory.normalize import normalize_text
 
 from .ameli_format import AmeliReader
 from .jsonl_format import JsonlReader, parse_jsonl_rows
 from .rejects import Reject, Warning_
 from .rpps_format import RppsReader
 from .sources import AMELI, JSONL, RPPS, SourceFile
-from .transform import AmeliRow, Transform
+from .transform import AmeliRow, Transform, normalized
 
 Item = Practitioner | Reject | Warning_
-
-_normalized = lru_cache(maxsize=200_000)(normalize_text)
 
 UNUSED, INDEXED, MATCHED = 0, 1, 2
 
@@ -80,7 +76,7 @@ class MergeStats:
 def match_keys(nom: str, prenom: str | None, profession: str, postal_code: str | None, commune_code: str
                ) -> tuple[int, int, int]:
     """The three match keys of a row, as hashes (compact, and equal for equal keys within a process)."""
-    nom_n, prenom_n = _normalized(nom), _normalized(prenom or "")
+    nom_n, prenom_n = normalized(nom), normalized(prenom or "")
     first = prenom_n.split(" ", 1)[0]
     return (hash((1, nom_n, prenom_n, profession, postal_code or "")),
             hash((2, nom_n, first, profession, postal_code or "")),
@@ -96,14 +92,14 @@ class AmeliIndex:
         self.entries: list[tuple] = []
         self.by_key: dict[int, int | list[int]] = {}
         self.status = bytearray()
-        self._ids: set[int] = set()
+        self._seen: set[int] = set()
 
     def add(self, row: AmeliRow) -> bool:
-        """Index ``row``; ``False`` when the same row was already indexed (a duplicate)."""
-        row_id = hash(row.id)
-        if row_id in self._ids:
+        """Index ``row``; ``False`` when the very same row was already indexed (a duplicate)."""
+        row_hash = hash(row.text)
+        if row_hash in self._seen:
             return False
-        self._ids.add(row_id)
+        self._seen.add(row_hash)
         number = len(self.entries)
         self.entries.append((row.line, row.sector, row.optam, row.carte_vitale, row.phone))
         for key in match_keys(row.nom, row.prenom, row.profession, row.place.postal_code, row.place.commune_code):
@@ -140,10 +136,11 @@ class AmeliIndex:
         return line < len(self.status) and self.status[line] == INDEXED
 
 
-def enriched(practitioner: Practitioner, entry: tuple) -> Practitioner:
+def enriched(p: Practitioner, entry: tuple) -> Practitioner:
+    """``p`` with the ameli fields of ``entry`` (built directly: ``dataclasses.replace`` is slow per row)."""
     _, sector, optam, carte_vitale, phone = entry
-    return replace(practitioner, sector=sector, optam=optam, carte_vitale=carte_vitale,
-                   phone=phone or practitioner.phone)
+    return Practitioner(p.id, p.person_id, p.rpps, p.civilite, p.nom, p.prenom, p.profession, p.specialties, sector,
+                        optam, carte_vitale, p.mode, p.address, phone or p.phone, p.location, p.site_name)
 
 
 class SourceLoad:
@@ -288,8 +285,8 @@ class SourceLoad:
         reader = AmeliReader(ameli.path, source=ameli.name)
         self._readers.append(reader)
         check, practitioner_of = self.transform.ameli, self.transform.ameli_practitioner
-        for row in reader.rows():
-            if isinstance(row, Reject) or not index.unmatched(row[0]):
+        for row in reader.rows(wanted=index.unmatched):
+            if isinstance(row, Reject):  # reported by the first reading
                 continue
             checked, _ = check(ameli.name, *row)
             item = practitioner_of(ameli.name, checked)

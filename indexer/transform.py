@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterable, Iterator
 
 from directory.model import Address, Location, Practitioner
 from directory.nomenclatures import ameli_sector_codes, ameli_specialty_codes, modes, professions, specialties
 from directory.normalize import normalize_text
+from geodata.geocoding import CommuneCentreGeocoder
 
 from . import ameli_format as A
 from . import rpps_format as R
@@ -40,9 +41,21 @@ FRANCE_BOXES = (
     (46.7, 47.2, -56.5, -56.1),  # Saint-Pierre-et-Miquelon
 )
 
+# RPPS column positions, bound here for the per-row code
+(_ID_TYPE, _PP_ID, _NATIONAL_ID, _TITLE_CODE, _CIVILITY_CODE, _NOM, _PRENOM, _PROFESSION, _SKILL_TYPE, _SKILL, _MODE,
+ _SIRET, _FINESS, _STRUCTURE_ID, _SITE_NAME, _SIGN, _STREET_NUMBER, _STREET_REPEAT, _STREET_TYPE, _STREET_NAME,
+ _CEDEX_OFFICE, _POSTAL_CODE, _COMMUNE_CODE, _COMMUNE_LABEL, _PHONE) = (
+    R.ID_TYPE, R.PP_ID, R.NATIONAL_ID, R.TITLE_CODE, R.CIVILITY_CODE, R.NOM, R.PRENOM, R.PROFESSION, R.SKILL_TYPE,
+    R.SKILL, R.MODE, R.SIRET, R.FINESS, R.STRUCTURE_ID, R.SITE_NAME, R.SIGN, R.STREET_NUMBER, R.STREET_REPEAT,
+    R.STREET_TYPE, R.STREET_NAME, R.CEDEX_OFFICE, R.POSTAL_CODE, R.COMMUNE_CODE, R.COMMUNE_LABEL, R.PHONE)
+
 TITLES = {"DR": "Dr", "PR": "Pr"}
 DOCTOR_TITLE_PROFESSIONS = {"10", "21", "40"}
 CIVILITIES = {"M": "M.", "MME": "Mme", "MLLE": "Mme"}
+
+
+normalized = lru_cache(maxsize=262_144)(normalize_text)
+""":func:`normalize_text`, remembered: names, first names and commune labels repeat a lot."""
 
 
 def in_france(lat: float, lon: float) -> bool:
@@ -60,6 +73,9 @@ def display_first_name(prenom: str) -> str:
 
 
 def clean_phone(text: str) -> str | None:
+    """A 10-digit French phone number (``01 23 45 67 89``, ``+33 1 23…`` → ``0123456789``), or ``None``."""
+    if len(text) == 10 and text[0] == "0" and text.isdigit():
+        return text
     digits = _NOT_DIGIT.sub("", text)
     if digits.startswith("33") and len(digits) == 11:
         digits = "0" + digits[2:]
@@ -93,10 +109,17 @@ class PlaceResolver:
         self.reference = reference
         self._cache: dict[tuple[str, str, str], Place | str] = {}
         self._listed_by_communes: dict[str, list] | None = None
+        self._postal_communes: dict[str, list] = {}
 
     def communes_for_postal_code(self, postal_code: str) -> list:
         """The communes this postal code delivers to, from La Poste's file and from the communes' own lists
-        (the two sources do not always agree), most populated first."""
+        (the two sources do not always agree), most populated first (cached)."""
+        found = self._postal_communes.get(postal_code)
+        if found is None:
+            found = self._postal_communes[postal_code] = self._communes_for_postal_code(postal_code)
+        return found
+
+    def _communes_for_postal_code(self, postal_code: str) -> list:
         if self._listed_by_communes is None:
             listed: dict[str, list] = {}
             for commune in self.reference.communes.values():
@@ -104,7 +127,8 @@ class PlaceResolver:
                     listed.setdefault(code, []).append(commune)
             self._listed_by_communes = listed
         communes = self.reference.communes_for_postal_code(postal_code)
-        extra = [c for c in self._listed_by_communes.get(postal_code, ()) if c not in communes]
+        known = {c.code for c in communes}
+        extra = [c for c in self._listed_by_communes.get(postal_code, ()) if c.code not in known]
         if extra:
             communes = [*communes, *extra]
             parents = {c.parent for c in communes if c.parent}  # Paris, Lyon, Marseille: their arrondissements
@@ -113,7 +137,7 @@ class PlaceResolver:
         return communes
 
     def resolve(self, postal_code: str, commune_code: str, commune_label: str) -> Place | str:
-        key = (postal_code, commune_code, commune_label)
+        key = (postal_code, commune_code, "" if commune_code else commune_label)
         found = self._cache.get(key)
         if found is None:
             found = self._cache[key] = self._resolve(*key)
@@ -145,8 +169,8 @@ class PlaceResolver:
     @staticmethod
     def _delivers(postal_code: str, postal_communes: list, commune) -> bool:
         if postal_communes:
-            return any(c.code == commune.code or c.parent == commune.code or c.code == commune.parent
-                       for c in postal_communes)
+            code, parent = commune.code, commune.parent
+            return any(c.code == code or c.parent == code or c.code == parent for c in postal_communes)
         # a CEDEX or otherwise unlisted code: at least the département must agree
         departement = commune.departement
         if departement.startswith("97"):
@@ -190,27 +214,37 @@ class AmeliRow:
 
     @property
     def id(self) -> str:
-        return "ameli-" + short_hash(normalize_text(self.nom), normalize_text(self.prenom), self.profession,
+        return "ameli-" + short_hash(normalized(self.nom), normalized(self.prenom), self.profession,
                                      ",".join(self.specialties), self.place.postal_code or "", self.place.commune_code,
                                      normalize_text(self.address_line))
 
 
 class Transform:
-    """Rows of every source → practitioners or rejects; counts how each place was geocoded."""
+    """Rows of every source → practitioners or rejects."""
 
     def __init__(self, reference, geocoder):
         self.reference = reference
         self.geocoder = geocoder
         self.places = PlaceResolver(reference)
-        self.precisions: Counter = Counter()
         self._professions = set(professions().allowed())
         self._specialties = set(specialties().allowed())
         self._modes = set(modes().allowed())
         self._ameli_specialties = ameli_specialty_codes()
         self._ameli_sectors = ameli_sector_codes()
+        self._by_commune_only = isinstance(geocoder, CommuneCentreGeocoder)
+        self._located: dict[tuple, Location | str] = {}
 
     # -- geocoding -------------------------------------------------------------------------
     def locate(self, line: str | None, place: Place) -> Location | str:
+        if self._by_commune_only:  # the answer depends on the place only: ask once per place
+            key = (place.postal_code, place.commune_code)
+            found = self._located.get(key)
+            if found is None:
+                found = self._located[key] = self._locate(line, place)
+            return found
+        return self._locate(line, place)
+
+    def _locate(self, line: str | None, place: Place) -> Location | str:
         result = self.geocoder.geocode(line, place.postal_code, place.commune_code)
         if result is None:
             return reason("adresse non géolocalisable", f"commune {place.commune_code} sans centre connu")
@@ -222,56 +256,55 @@ class Transform:
     def rpps(self, source: str, number: int, fields: list[str], text: str
              ) -> tuple[Practitioner | Reject, Warning_ | None]:
         """One RPPS activity row: identity, profession, specialty, mode, site and address."""
-        nom = fields[R.NOM].strip()
+        nom = fields[_NOM].strip()
         if not nom:
             return Reject.of(source, number, "nom vide", text), None
-        profession = fields[R.PROFESSION].strip()
+        profession = fields[_PROFESSION].strip()
         if profession not in self._professions:
             return Reject.of(source, number, reason("code profession inconnu", profession or "(vide)"), text), None
         specialty_codes: tuple[str, ...] = ()
-        if fields[R.SKILL_TYPE].strip() == R.SKILL_TYPE_SPECIALTY:
-            skill = fields[R.SKILL].strip()
+        if fields[_SKILL_TYPE].strip() == R.SKILL_TYPE_SPECIALTY:
+            skill = fields[_SKILL].strip()
             if skill:
                 if skill not in self._specialties:
                     return Reject.of(source, number, reason("code spécialité inconnu", skill), text), None
                 specialty_codes = (skill,)
-        mode = fields[R.MODE].strip() or None
+        mode = fields[_MODE].strip() or None
         if mode is not None and mode not in self._modes:
             return Reject.of(source, number, reason("mode d'exercice inconnu", mode), text), None
-        id_type, pp_id = fields[R.ID_TYPE].strip(), fields[R.PP_ID].strip()
+        id_type, pp_id = fields[_ID_TYPE].strip(), fields[_PP_ID].strip()
         if not pp_id:
             return Reject.of(source, number, "identifiant PP absent", text), None
         rpps = pp_id if id_type == R.ID_TYPE_RPPS and len(pp_id) == 11 and pp_id.isdigit() else None
-        person_id = rpps or fields[R.NATIONAL_ID].strip() or f"{id_type}{pp_id}"
+        person_id = rpps or fields[_NATIONAL_ID].strip() or f"{id_type}{pp_id}"
 
-        postal_code = fields[R.POSTAL_CODE].strip()
-        cedex = fields[R.CEDEX_OFFICE].strip()
+        postal_code = fields[_POSTAL_CODE].strip()
+        cedex = fields[_CEDEX_OFFICE].strip()
         if not postal_code and cedex[:5].isdigit():
             postal_code = cedex[:5]
-        label = fields[R.COMMUNE_LABEL].strip() or cedex[5:].strip()
-        place = self.places.resolve(postal_code, fields[R.COMMUNE_CODE].strip(), label)
-        if isinstance(place, str):
+        commune_code = fields[_COMMUNE_CODE].strip()
+        place = self.places.resolve(postal_code, commune_code,
+                                    "" if commune_code else (fields[_COMMUNE_LABEL].strip() or cedex[5:].strip()))
+        if place.__class__ is str:
             return Reject.of(source, number, place, text), None
-        number_part = " ".join(part for part in (fields[R.STREET_NUMBER].strip(), fields[R.STREET_REPEAT].strip()) if part)
-        line = " ".join(part for part in (number_part, fields[R.STREET_TYPE].strip(), fields[R.STREET_NAME].strip())
-                        if part) or None
+        street = [part for part in (fields[_STREET_NUMBER].strip(), fields[_STREET_REPEAT].strip(),
+                                    fields[_STREET_TYPE].strip(), fields[_STREET_NAME].strip()) if part]
+        line = " ".join(street) if street else None
         location = self.locate(line, place)
-        if isinstance(location, str):
+        if location.__class__ is str:
             return Reject.of(source, number, location, text), None
-        self.precisions[location.precision] += 1
 
-        title = TITLES.get(fields[R.TITLE_CODE].strip().upper())
-        civilite = title or CIVILITIES.get(fields[R.CIVILITY_CODE].strip().upper())
-        prenom = fields[R.PRENOM].strip()
-        site_key = (fields[R.STRUCTURE_ID].strip() or fields[R.SIRET].strip() or fields[R.FINESS].strip()
-                    or f"{place.postal_code}|{place.commune_code}|{normalize_text(line)}")
-        site_name = fields[R.SITE_NAME].strip() or fields[R.SIGN].strip() or None
+        title = TITLES.get(fields[_TITLE_CODE].strip().upper())
+        civilite = title or CIVILITIES.get(fields[_CIVILITY_CODE].strip().upper())
+        prenom = fields[_PRENOM].strip()
+        site_key = (fields[_STRUCTURE_ID].strip() or fields[_SIRET].strip() or fields[_FINESS].strip()
+                    or f"{place.postal_code}|{place.commune_code}|{normalized(line)}")
         practitioner = Practitioner(
-            id=f"{person_id}-{short_hash(site_key, mode or '')}", person_id=person_id, rpps=rpps, civilite=civilite,
-            nom=nom, prenom=display_first_name(prenom) if prenom else None, profession=profession,
-            specialties=specialty_codes, sector=None, optam=None, carte_vitale=None, mode=mode,
-            address=Address(line, place.postal_code, place.commune_name, place.commune_code, place.departement),
-            phone=clean_phone(fields[R.PHONE]), location=location, site_name=site_name)
+            f"{person_id}-{short_hash(site_key, mode or '')}", person_id, rpps, civilite, nom,
+            (prenom.title() if prenom.isupper() else prenom) if prenom else None, profession, specialty_codes,
+            None, None, None, mode, Address(line, place.postal_code, place.commune_name, place.commune_code,
+                                            place.departement),
+            clean_phone(fields[_PHONE]), location, fields[_SITE_NAME].strip() or fields[_SIGN].strip() or None)
         warning = Warning_(source, number, place.warning) if place.warning else None
         return practitioner, warning
 
@@ -318,7 +351,6 @@ class Transform:
         location = self.locate(row.address_line, row.place)
         if isinstance(location, str):
             return Reject.of(source, row.line, location, row.text)
-        self.precisions[location.precision] += 1
         place = row.place
         practitioner_id = row.id
         return Practitioner(
@@ -351,5 +383,4 @@ class Transform:
                     continue
                 if place.warning:
                     yield Warning_(source, number, place.warning)
-            self.precisions[location.precision] += 1
-            yield item
+                yield item
