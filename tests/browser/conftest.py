@@ -172,8 +172,9 @@ def browser():
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} est absent : lancez `bash scripts/ensure_chromium.sh` "
                     "(installe le paquet Debian chromium) ; les tests navigateur ne se sautent pas")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    expect.set_options(timeout=10_000)  # a loaded CI machine (2 cores, Elasticsearch beside)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
