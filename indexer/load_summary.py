@@ -89,6 +89,9 @@ def summary_lines(report: StreamingReport, stats: MergeStats, precisions: Counte
             lines.append(f"{'':<26} {'':>10} par clé : {by_key}")
         lines.append(_row("  · RPPS seul", stats.rpps_valid - stats.merged))
         lines.append(_row("  · ameli seul", stats.ameli_only, " (rpps: null)"))
+    if stats.specialty_rows_grouped:
+        lines.append(_row("  · spécialités regroupées", stats.specialty_rows_grouped,
+                          " (lignes d'un même lieu, une par savoir-faire)"))
     lines.append(_row("doublons ignorés", report.duplicates))
     lines.append(_row("lignes rejetées", report.rejected))
     for reason, count in report.reasons.most_common():

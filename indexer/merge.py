@@ -57,6 +57,8 @@ class MergeStats:
     merged: int = 0
     merged_by_key: dict[str, int] = field(default_factory=lambda: {"exact": 0, "prenom": 0, "commune": 0})
     ameli_only: int = 0
+    specialty_rows_grouped: int = 0
+    """RPPS rows that added a specialty to the previous row's practitioner (same person, same place)."""
 
     @property
     def match_rate(self) -> float | None:
@@ -134,6 +136,12 @@ class AmeliIndex:
 
     def unmatched(self, line: int) -> bool:
         return line < len(self.status) and self.status[line] == INDEXED
+
+
+def with_specialties(p: Practitioner, specialties: tuple[str, ...]) -> Practitioner:
+    merged = tuple(dict.fromkeys(p.specialties + specialties))
+    return Practitioner(p.id, p.person_id, p.rpps, p.civilite, p.nom, p.prenom, p.profession, merged, p.sector,
+                        p.optam, p.carte_vitale, p.mode, p.address, p.phone, p.location, p.site_name)
 
 
 def enriched(p: Practitioner, entry: tuple) -> Practitioner:
@@ -249,13 +257,14 @@ class SourceLoad:
             yield _encoding_warning(ameli.name, reader.lines.fallback_line)
 
     def _rpps(self, rpps: SourceFile, index: AmeliIndex) -> Iterator[Item]:
+        """RPPS rows, enriched when they match. Consecutive rows of one person at one place that differ only by
+        their savoir-faire (one row per specialty) become one practitioner with all the specialties."""
         stats = SourceStats(RPPS, rpps.name)
         self.stats.sources.append(stats)
         reader = RppsReader(rpps.path, source=rpps.name)
         self._readers.append(reader)
         transform = self.transform.rpps
-        take = index.take
-        merged_by_key = self.stats.merged_by_key
+        pending: Practitioner | None = None
         for row in reader.rows():
             self._count(stats)
             if isinstance(row, Reject):
@@ -270,16 +279,30 @@ class SourceLoad:
                 stats.rejected += 1
                 yield practitioner
                 continue
-            self.stats.rpps_valid += 1
-            matched = take(practitioner)
-            if matched is not None:
-                key_name, entry = matched
-                merged_by_key[key_name] += 1
-                self.stats.merged += 1
-                practitioner = enriched(practitioner, entry)
-            yield practitioner
+            if pending is not None and practitioner.id == pending.id:
+                if set(practitioner.specialties) <= set(pending.specialties):
+                    stats.duplicates += 1  # the same row again
+                else:
+                    pending = with_specialties(pending, practitioner.specialties)
+                    self.stats.specialty_rows_grouped += 1
+                continue
+            if pending is not None:
+                yield self._matched(pending, index)
+            pending = practitioner
+        if pending is not None:
+            yield self._matched(pending, index)
         if reader.lines.fallback_line is not None:
             yield _encoding_warning(rpps.name, reader.lines.fallback_line)
+
+    def _matched(self, practitioner: Practitioner, index: AmeliIndex) -> Practitioner:
+        self.stats.rpps_valid += 1
+        matched = index.take(practitioner)
+        if matched is None:
+            return practitioner
+        key_name, entry = matched
+        self.stats.merged_by_key[key_name] += 1
+        self.stats.merged += 1
+        return enriched(practitioner, entry)
 
     def _ameli_only(self, ameli: SourceFile, index: AmeliIndex) -> Iterator[Item]:
         reader = AmeliReader(ameli.path, source=ameli.name)

@@ -122,3 +122,19 @@ def test_the_summary_gives_the_match_rate(loaded):
     assert re.search(r"par clé : exact 3, prenom 1, commune 1", output), output
     assert re.search(r"ameli seul\s+2 \(rpps: null\)", output)
     assert re.search(r"au centre de la commune\s+10", output)
+
+
+def test_rows_of_one_place_that_differ_by_specialty_give_one_practitioner_with_both(tmp_path):
+    rows = [doctor(1, "ARNAUD", "JEAN"), doctor(1, "ARNAUD", "JEAN", **{"Code savoir-faire": "SM57"}),
+            doctor(1, "ARNAUD", "JEAN"), doctor(2, "BERTIN", "LEA")]
+    source = tmp_path / "PS_LibreAcces_Personne_activite_202601010000.txt"
+    source.write_text(text_lines(rpps_lines(rows)), encoding="utf-8")
+    url = f"sqlite://{tmp_path / 'index.sqlite3'}"
+    result = CliRunner().invoke(main, ["index", str(source), "--backend", url])
+    assert result.exit_code == 0, result.output + result.stderr
+    assert re.search(r"spécialités regroupées\s+1 ", result.output)
+    assert re.search(r"doublons ignorés\s+1\n", result.output), "the repeated row is a duplicate"
+    backend = open_backend(url)
+    arnaud, = backend.places_of("10000000001")
+    assert arnaud.specialties == ("SM54", "SM57") and backend.info().documents == 2
+    backend.close()
