@@ -49,8 +49,11 @@ class ElasticsearchBackend:
                 options["api_key"] = settings.api_key
             if settings.ca_certs:
                 options["ca_certs"] = settings.ca_certs
+            # Refused connections and 502/503/504 are retried on the other nodes at once; a timeout is not:
+            # retried, a hung node would hold a request for (retries + 1) × timeout_s, past the 503 deadline.
+            # The node that timed out is marked dead, so the next requests go to the others.
             self._client = Elasticsearch(self.urls, request_timeout=settings.timeout_s, max_retries=settings.retries,
-                                         retry_on_timeout=True, **options)
+                                         retry_on_timeout=False, **options)
         return self._client
 
     @contextmanager
