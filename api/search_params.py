@@ -56,7 +56,7 @@ def _code() -> fields.String:
     return fields.String(validate=validate.Length(min=1, error="valeur vide"))
 
 
-def _range(low, high, what="doit être compris entre {min} et {max}"):
+def _range(low, high, what="doit être compris entre {min:g} et {max:g}"):
     return validate.Range(low, high, error=what)
 
 
@@ -107,7 +107,8 @@ class SearchParamsSchema(FrenchSchema):
                                 metadata={"description": "Code postal à 5 chiffres de l'adresse ; 404 s'il n'existe pas."})
     commune = fields.String(validate=FullMatch(COMMUNE_CODE_RE, error="code commune INSEE attendu (ex. 75111, 2A004)"),
                             metadata={"description": "Code commune INSEE (ex. 75111, 2A004) ; 404 s'il n'existe pas."})
-    departement = fields.String(validate=validate.OneOf(DEPARTEMENTS, error="code département inconnu"),
+    departement = fields.String(validate=validate.OneOf(
+        DEPARTEMENTS, error="code département inconnu ({input}) ; valeurs possibles : {choices}"),
                                 metadata={"description": "Code département (01…95, 2A, 2B, 971…976)."})
     bbox = BBoxField(metadata={"description": "Emprise minLon,minLat,maxLon,maxLat (degrés WGS84).",
                                "pattern": BBOX_RE, "example": "2.25,48.81,2.42,48.90"})

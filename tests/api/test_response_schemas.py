@@ -72,3 +72,16 @@ def test_conflicting_location_parameters_are_a_400_naming_each(client):
 def test_an_unknown_specialty_lists_the_allowed_codes(client):
     body = client.get("/api/v1/practitioners?specialty=ZZ99").get_json()
     assert "SM54" in body["errors"]["specialty"][0] and "ZZ99" in body["errors"]["specialty"][0]
+
+
+def test_the_contract_example_error_is_reproduced_word_for_word(client):
+    response = client.get("/api/v1/practitioners", query_string={"lat": 48.85, "lon": 2.35, "radius_km": 500})
+    assert response.get_json() == {
+        "type": "about:blank", "title": "Paramètres invalides", "status": 400,
+        "detail": "radius_km doit être compris entre 0.1 et 100",
+        "errors": {"radius_km": ["doit être compris entre 0.1 et 100"]}}
+
+
+def test_an_unknown_departement_lists_the_allowed_codes(client):
+    message = client.get("/api/v1/practitioners?departement=99").get_json()["errors"]["departement"][0]
+    assert "99" in message and "2A" in message and "976" in message
