@@ -25,7 +25,7 @@ from .model import (FACET_FIELDS, Address, Location, SORT_DISTANCE, SORT_RELEVAN
                     SearchPage, SearchQuery)
 from .sqlite_cells import row_spans
 from .sqlite_queries import geographic_box, ordering, where_clause
-from .sqlite_schema import build_index_file
+from .sqlite_schema import SCHEMA_VERSION, build_index_file
 from .text_matching import query_tokens
 
 
@@ -97,9 +97,13 @@ class SqliteBackend:
             connection.execute("PRAGMA query_only=1")
             connection.execute(f"PRAGMA mmap_size={MMAP_BYTES}")
             connection.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
-            connection.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+            version = connection.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
         except sqlite3.Error as error:
             raise BackendUnavailable(f"index SQLite illisible : {error}") from error
+        if version is None or version[0] != SCHEMA_VERSION:
+            connection.close()
+            raise BackendUnavailable(f"index SQLite d'un autre format ({version[0] if version else '?'}, attendu "
+                                     f"{SCHEMA_VERSION}) : reconstruisez-le avec « annuaire index »")
         self._local.current = (inode, connection)
         return connection
 

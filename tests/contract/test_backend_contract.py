@@ -252,3 +252,19 @@ def random_query(rng: random.Random, population) -> SearchQuery:
         query = replace(query, text=word[: rng.randint(2, max(2, len(word)))])
     sorts = ["name"] + (["distance"] if query.circle else []) + (["relevance"] if query.text else [])
     return replace(query, sort=rng.choice(sorts + [None]))
+
+
+def test_an_embedded_index_of_another_format_is_unavailable_until_rebuilt(tmp_path):
+    import sqlite3
+
+    from directory.backend import BackendUnavailable, open_backend
+
+    path = tmp_path / "old.sqlite3"
+    with sqlite3.connect(path) as connection:
+        connection.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
+        connection.execute("INSERT INTO meta VALUES ('schema_version', '1')")
+    backend = open_backend(f"sqlite://{path}")
+    with pytest.raises(BackendUnavailable, match="autre format"):
+        backend.info()
+    backend.replace_all(iter(POPULATION[:2]), data_date=None, demo=False)
+    assert backend.info().documents == 2
