@@ -9,7 +9,8 @@ from api.rate_limit import TokenBuckets
 from directory.settings import load_settings
 
 API_PATHS = ["/api/v1/practitioners", "/api/v1/practitioners/p01-1", "/api/v1/professions", "/api/v1/specialties",
-             "/api/v1/health", "/api/openapi.json"]
+             "/api/v1/health", "/api/v1/places?q=lyon", "/api/v1/cpam?postal_code=75011",
+             "/api/v1/cpam/nearest?lat=48.85&lon=2.35", "/api/openapi.json"]
 
 
 @pytest.fixture
@@ -114,8 +115,8 @@ def test_options_works_without_cors_too(client):
 
 # -- caching ----------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("path", ["/api/v1/professions", "/api/v1/specialties"])
-def test_nomenclatures_have_an_etag_and_answer_304_when_unchanged(client, path):
+@pytest.mark.parametrize("path", ["/api/v1/professions", "/api/v1/specialties", "/api/v1/places?q=saint-eti"])
+def test_nomenclatures_and_places_have_an_etag_and_answer_304_when_unchanged(client, path):
     first = client.get(path)
     etag = first.headers["ETag"]
     assert "max-age=" in first.headers["Cache-Control"] and "public" in first.headers["Cache-Control"]
