@@ -77,3 +77,9 @@ def test_the_vendored_viewer_names_its_exact_version_and_licence():
     script = Path(__file__).resolve().parents[2] / "scripts" / "vendor_api_docs.sh"
     assert version.split("@")[1] in script.read_text()
     assert (DOCS_STATIC / "vendor" / "LICENSE").exists()
+
+
+def test_the_document_is_valid_openapi(spec):
+    from openapi_spec_validator import validate
+
+    validate(spec)
