@@ -26,8 +26,8 @@ from api.app import create_app
 from geodata.reference import load_reference
 from tests.contract.dataset import contract_population
 
-CASES_PER_OPERATION = {GenerationMode.POSITIVE: 80, GenerationMode.NEGATIVE: 80}
-CASES_FOR = {"/api/v1/practitioners": {GenerationMode.POSITIVE: 500, GenerationMode.NEGATIVE: 300}}
+CASES_PER_OPERATION = {GenerationMode.POSITIVE: 70, GenerationMode.NEGATIVE: 70}
+CASES_FOR = {"/api/v1/practitioners": {GenerationMode.POSITIVE: 450, GenerationMode.NEGATIVE: 250}}
 MIN_CASES = 1000
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_headers_conformance,
           response_schema_conformance]
