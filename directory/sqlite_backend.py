@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
+import time
 from array import array
 from bisect import bisect_left, bisect_right
 from collections import Counter
@@ -28,6 +29,9 @@ from .sqlite_queries import geographic_box, ordering, where_clause
 from .sqlite_schema import SCHEMA_VERSION, build_index_file
 from .text_matching import query_tokens
 
+
+# How many SQLite virtual-machine steps between two looks at the clock (a few milliseconds' work).
+PROGRESS_STEPS = 5_000
 
 # Readers map the (immutable) file in memory and keep a generous page cache.
 MMAP_BYTES = 4 << 30
@@ -108,10 +112,18 @@ class SqliteBackend:
         return connection
 
     def _read(self, sql: str, params=()) -> list[tuple]:
+        """Rows of one statement, given up (:class:`BackendUnavailable`) past the configured timeout."""
+        connection = self._connection()
+        deadline = time.monotonic() + self.settings.timeout_s
+        connection.set_progress_handler(lambda: time.monotonic() > deadline, PROGRESS_STEPS)
         try:
-            return self._connection().execute(sql, params).fetchall()
+            return connection.execute(sql, params).fetchall()
         except sqlite3.OperationalError as error:
+            if "interrupted" in str(error):
+                raise BackendUnavailable(f"requête SQLite interrompue après {self.settings.timeout_s} s") from error
             raise BackendUnavailable(f"index SQLite indisponible : {error}") from error
+        finally:
+            connection.set_progress_handler(None, 0)
 
     def close(self) -> None:
         current = getattr(self._local, "current", None)

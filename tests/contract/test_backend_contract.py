@@ -268,3 +268,14 @@ def test_an_embedded_index_of_another_format_is_unavailable_until_rebuilt(tmp_pa
         backend.info()
     backend.replace_all(iter(POPULATION[:2]), data_date=None, demo=False)
     assert backend.info().documents == 2
+
+
+def test_an_embedded_query_slower_than_the_timeout_is_given_up_as_unavailable(tmp_path, generated_population):
+    from directory.backend import BackendSettings, BackendUnavailable, open_backend
+
+    path = tmp_path / "slow.sqlite3"
+    open_backend(f"sqlite://{path}").replace_all(iter(generated_population), data_date=None, demo=False)
+    impatient = open_backend(f"sqlite://{path}", BackendSettings(timeout_s=0.0))
+    with pytest.raises(BackendUnavailable, match="interrompue"):
+        impatient.search(SearchQuery())
+    assert open_backend(f"sqlite://{path}").search(SearchQuery()).total == len(generated_population)
