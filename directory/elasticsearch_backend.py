@@ -9,6 +9,7 @@ versioned index; a missing alias, a node that does not answer or a timeout is
 from __future__ import annotations
 
 import math
+import threading
 from contextlib import contextmanager
 from typing import Any, Iterable, Iterator
 
@@ -34,27 +35,32 @@ class ElasticsearchBackend:
         self.settings = settings or BackendSettings()
         self.alias = self.settings.index_name
         self._client = None
+        self._lock = threading.Lock()
 
     # -- connection ----------------------------------------------------------------------------
     @property
     def client(self):
         """The client, made on first use (never at import or construction)."""
-        if self._client is None:
-            from elasticsearch import Elasticsearch
-
-            settings, options = self.settings, {}
-            if settings.username is not None:
-                options["basic_auth"] = (settings.username, settings.password or "")
-            if settings.api_key:
-                options["api_key"] = settings.api_key
-            if settings.ca_certs:
-                options["ca_certs"] = settings.ca_certs
-            # Refused connections and 502/503/504 are retried on the other nodes at once; a timeout is not:
-            # retried, a hung node would hold a request for (retries + 1) × timeout_s, past the 503 deadline.
-            # The node that timed out is marked dead, so the next requests go to the others.
-            self._client = Elasticsearch(self.urls, request_timeout=settings.timeout_s, max_retries=settings.retries,
-                                         retry_on_timeout=False, **options)
+        with self._lock:
+            if self._client is None:
+                self._client = self._connect()
         return self._client
+
+    def _connect(self):
+        from elasticsearch import Elasticsearch
+
+        settings, options = self.settings, {}
+        if settings.username is not None:
+            options["basic_auth"] = (settings.username, settings.password or "")
+        if settings.api_key:
+            options["api_key"] = settings.api_key
+        if settings.ca_certs:
+            options["ca_certs"] = settings.ca_certs
+        # Refused connections and 502/503/504 are retried on the other nodes at once; a timeout is not:
+        # retried, a hung node would hold a request for (retries + 1) × timeout_s, past the 503 deadline.
+        # The node that timed out is marked dead, so the next requests go to the others.
+        return Elasticsearch(self.urls, request_timeout=settings.timeout_s, max_retries=settings.retries,
+                             retry_on_timeout=False, **options)
 
     @contextmanager
     def _unavailable_on_errors(self) -> Iterator[None]:

@@ -28,6 +28,7 @@ SCHEMA_VERSION = "1"
 CHUNK_SIZE = 2000
 MAX_CHUNK_BYTES = 10 * 1024 * 1024
 LOAD_TIMEOUT_S = 120
+MERGE_TIMEOUT_S = 1800
 STALE_AFTER = timedelta(hours=24)
 """A half-built index of another machine's load is deleted after this long."""
 
@@ -154,7 +155,7 @@ def finish_index(client, name: str, info: IndexInfo, replicas: int) -> None:
     client.indices.put_settings(index=name, settings={"index": {"refresh_interval": None,
                                                                 "number_of_replicas": replicas}})
     client.indices.refresh(index=name)
-    client.indices.forcemerge(index=name, max_num_segments=1)
+    client.options(request_timeout=MERGE_TIMEOUT_S, max_retries=0).indices.forcemerge(index=name, max_num_segments=1)
     client.indices.put_mapping(index=name, meta={
         "schema_version": SCHEMA_VERSION, "state": "complete", "documents": info.documents,
         "data_date": info.data_date, "demo": info.demo,
