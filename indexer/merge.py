@@ -10,7 +10,8 @@ Memory stays bounded whatever the size of the RPPS file: the ameli file is read 
 index of compact tuples keyed by a hash of the match key; the RPPS file is then streamed; the
 ameli file is read a second time to emit the rows that matched nothing.
 
-Match keys, tried in order (each ameli row is used once):
+Match keys, tried in order (each ameli row is used once; names and first names through
+:func:`directory.normalize.normalize_text`, so accents, case, hyphens and apostrophes do not count):
 1. name, first name, profession, postal code;
 2. name, first word of the first name, profession, postal code (``Marie`` / ``Marie Claire``);
 3. name, first name, profession, commune (a CEDEX postal code on one side).
@@ -75,26 +76,25 @@ class MergeStats:
         return sum(source.duplicates for source in self.sources)
 
 
-def match_keys(nom: str, prenom: str | None, profession: str, postal_code: str | None, commune_code: str
-               ) -> tuple[int, int, int]:
-    """The three match keys of a row, as hashes (compact, and equal for equal keys within a process)."""
+def _parts(nom: str, prenom: str | None) -> tuple[str, str, str]:
     nom_n, prenom_n = normalized(nom), normalized(prenom or "")
-    first = prenom_n.split(" ", 1)[0]
-    return (hash((1, nom_n, prenom_n, profession, postal_code or "")),
-            hash((2, nom_n, first, profession, postal_code or "")),
-            hash((3, nom_n, prenom_n, profession, commune_code)))
+    return nom_n, prenom_n, prenom_n.split(" ", 1)[0]
 
 
 class AmeliIndex:
-    """The valid ameli rows by match key: ``(line, sector, optam, carte_vitale, phone)`` tuples."""
+    """The valid ameli rows by match key, as ``(line, sector, optam, carte_vitale, phone)`` tuples.
+
+    Keys are hashes of ``(kind, name, first name, profession, postal code or commune)``: equal for
+    equal keys within a process, 64 bits, stored once per row and kind (the ``prenom`` key only
+    for a first name of several words). Whether a row is still free is kept per line in a bytearray.
+    """
 
     KEY_NAMES = ("exact", "prenom", "commune")
 
     def __init__(self):
-        self.entries: list[tuple] = []
-        self.by_key: dict[int, int | list[int]] = {}
+        self.by_key: dict[int, tuple | list[tuple]] = {}
         self.status = bytearray()
-        self._seen: set[int] = set()
+        self._seen: set[int] | None = set()
 
     def add(self, row: AmeliRow) -> bool:
         """Index ``row``; ``False`` when the very same row was already indexed (a duplicate)."""
@@ -102,36 +102,51 @@ class AmeliIndex:
         if row_hash in self._seen:
             return False
         self._seen.add(row_hash)
-        number = len(self.entries)
-        self.entries.append((row.line, row.sector, row.optam, row.carte_vitale, row.phone))
-        for key in match_keys(row.nom, row.prenom, row.profession, row.place.postal_code, row.place.commune_code):
-            found = self.by_key.get(key)
+        entry = (row.line, row.sector, row.optam, row.carte_vitale, row.phone)
+        nom_n, prenom_n, first = _parts(row.nom, row.prenom)
+        profession, postal_code = row.profession, row.place.postal_code or ""
+        keys = [hash((1, nom_n, prenom_n, profession, postal_code)),
+                hash((3, nom_n, prenom_n, profession, row.place.commune_code))]
+        if first != prenom_n:
+            keys.append(hash((2, nom_n, first, profession, postal_code)))
+        by_key = self.by_key
+        for key in keys:
+            found = by_key.get(key)
             if found is None:
-                self.by_key[key] = number
-            elif isinstance(found, int):
-                if found != number:
-                    self.by_key[key] = [found, number]
-            elif found[-1] != number:
-                found.append(number)
+                by_key[key] = entry
+            elif found.__class__ is tuple:
+                by_key[key] = [found, entry]
+            else:
+                found.append(entry)
         if len(self.status) <= row.line:
             self.status.extend(bytes(max(row.line + 1 - len(self.status), len(self.status))))
         self.status[row.line] = INDEXED
         return True
 
+    def done_adding(self) -> None:
+        """Forget what only the first reading needed."""
+        self._seen = None
+
     def take(self, practitioner: Practitioner) -> tuple[str, tuple] | None:
-        """The first unused ameli entry matching ``practitioner`` (then used), with the key that matched."""
-        address = practitioner.address
-        keys = match_keys(practitioner.nom, practitioner.prenom, practitioner.profession, address.postal_code,
-                          address.commune_code or "")
-        for name, key in zip(self.KEY_NAMES, keys):
-            found = self.by_key.get(key)
-            if found is None:
-                continue
-            for number in ((found,) if isinstance(found, int) else found):
-                entry = self.entries[number]
-                if self.status[entry[0]] == INDEXED:
-                    self.status[entry[0]] = MATCHED
-                    return name, entry
+        """The first free ameli entry matching ``practitioner`` (then taken), with the kind of key that matched:
+        ``exact`` (name, first name, profession, postal code), ``prenom`` (the first word of the first name on
+        either side), ``commune`` (the commune instead of the postal code)."""
+        nom_n, prenom_n, first = _parts(practitioner.nom, practitioner.prenom)
+        profession, postal_code = practitioner.profession, practitioner.address.postal_code or ""
+        exact = hash((1, nom_n, prenom_n, profession, postal_code))
+        by_first = [hash((2, nom_n, first, profession, postal_code))]
+        if first != prenom_n:
+            by_first.append(hash((1, nom_n, first, profession, postal_code)))
+        commune = hash((3, nom_n, prenom_n, profession, practitioner.address.commune_code or ""))
+        for name, keys in (("exact", (exact,)), ("prenom", by_first), ("commune", (commune,))):
+            for key in keys:
+                found = self.by_key.get(key)
+                if found is None:
+                    continue
+                for entry in ((found,) if found.__class__ is tuple else found):
+                    if self.status[entry[0]] == INDEXED:
+                        self.status[entry[0]] = MATCHED
+                        return name, entry
         return None
 
     def unmatched(self, line: int) -> bool:
@@ -253,6 +268,7 @@ class SourceLoad:
                 self.stats.ameli_valid += 1
             else:
                 stats.duplicates += 1
+        index.done_adding()
         if reader.lines.fallback_line is not None:
             yield _encoding_warning(ameli.name, reader.lines.fallback_line)
 

@@ -138,3 +138,23 @@ def test_rows_of_one_place_that_differ_by_specialty_give_one_practitioner_with_b
     arnaud, = backend.places_of("10000000001")
     assert arnaud.specialties == ("SM54", "SM57") and backend.info().documents == 2
     backend.close()
+
+
+def test_a_second_first_name_on_the_rpps_side_matches_too():
+    from directory.model import Address, Location, Practitioner
+    from indexer.merge import AmeliIndex
+    from indexer.transform import AmeliRow, Place
+
+    place = Place("35238", "Rennes", "35", "35000")
+    index = AmeliIndex()
+    for line, prenom in ((2, "Marie"), (3, "Marie-Hélène")):
+        index.add(AmeliRow(line, f"row {line}", "Mme", "Roux", prenom, "60", (), "1", False, True, None, None,
+                           None, place))
+
+    def rpps_nurse(prenom):
+        return Practitioner("x", "x", "10000000001", "Mme", "ROUX", prenom, "60", (), None, None, None, "L",
+                            Address(None, "35000", "Rennes", "35238", "35"), None, Location(48.1, -1.7))
+
+    assert index.take(rpps_nurse("Marie Claire"))[0] == "prenom"
+    assert index.take(rpps_nurse("MARIE HELENE"))[0] == "exact"
+    assert index.take(rpps_nurse("Marie")) is None, "each ameli row is used once"
