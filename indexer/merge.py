@@ -134,9 +134,10 @@ class AmeliIndex:
         nom_n, prenom_n, first = _parts(practitioner.nom, practitioner.prenom)
         profession, postal_code = practitioner.profession, practitioner.address.postal_code or ""
         exact = hash((1, nom_n, prenom_n, profession, postal_code))
-        by_first = [hash((2, nom_n, first, profession, postal_code))]
-        if first != prenom_n:
-            by_first.append(hash((1, nom_n, first, profession, postal_code)))
+        # one side has a second first name: "Marie" here and "Marie Claire" there, or the other way round
+        # (not "Marie Claire" and "Marie Hélène")
+        by_first = (hash((2, nom_n, prenom_n, profession, postal_code)) if first == prenom_n else
+                    hash((1, nom_n, first, profession, postal_code)),)
         commune = hash((3, nom_n, prenom_n, profession, practitioner.address.commune_code or ""))
         for name, keys in (("exact", (exact,)), ("prenom", by_first), ("commune", (commune,))):
             for key in keys:

@@ -156,5 +156,6 @@ def test_a_second_first_name_on_the_rpps_side_matches_too():
                             Address(None, "35000", "Rennes", "35238", "35"), None, Location(48.1, -1.7))
 
     assert index.take(rpps_nurse("Marie Claire"))[0] == "prenom"
+    assert index.take(rpps_nurse("Marie Claire")) is None, "each ameli row is used once"
+    assert index.take(rpps_nurse("Marie Louise")) is None, "not two different second first names"
     assert index.take(rpps_nurse("MARIE HELENE"))[0] == "exact"
-    assert index.take(rpps_nurse("Marie")) is None, "each ameli row is used once"
