@@ -83,6 +83,12 @@ def open_source(path: Path, expected: str | None = None) -> SourceFile:
     try:
         first_line, has_data = sniff(path)
         empty = path.stat().st_size == 0
+    except FileNotFoundError as error:
+        raise SourceError(f"{path} : fichier introuvable") from error
+    except IsADirectoryError as error:
+        raise SourceError(f"{path} : c'est un dossier, pas un fichier") from error
+    except PermissionError as error:
+        raise SourceError(f"{path} : lecture refusée (droits du fichier)") from error
     except OSError as error:
         raise SourceError(f"{path} : fichier illisible ({error.strerror or error})") from error
     if empty or not first_line.strip() and not has_data:

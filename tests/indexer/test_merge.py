@@ -159,3 +159,14 @@ def test_a_second_first_name_on_the_rpps_side_matches_too():
     assert index.take(rpps_nurse("Marie Claire")) is None, "each ameli row is used once"
     assert index.take(rpps_nurse("Marie Louise")) is None, "not two different second first names"
     assert index.take(rpps_nurse("MARIE HELENE"))[0] == "exact"
+
+
+def test_the_detail_endpoint_lists_the_persons_other_places(loaded):
+    from api.app import create_app
+
+    _, backend, practitioners = loaded
+    first, second = by_name(practitioners, "NOIR")
+    client = create_app({"backend": f"sqlite://{backend.path}"}).test_client()
+    body = client.get(f"/api/v1/practitioners/{first.id}").get_json()
+    assert body["rpps"] == "10000000006"
+    assert [place["id"] for place in body["other_places"]] == [second.id]

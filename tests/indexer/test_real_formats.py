@@ -171,3 +171,16 @@ def test_geocoded_coordinates_outside_france_reject_the_row():
         fields[index] = value
     item, _ = transform.rpps("rpps.txt", 9, fields, "raw")
     assert isinstance(item, Reject) and item.line == 9 and item.reason.startswith("coordonnées hors de France")
+
+
+def test_a_missing_file_or_a_directory_exits_1_with_a_french_line_and_loads_nothing(tmp_path):
+    from click.testing import CliRunner
+
+    from indexer.cli import main
+
+    url = f"sqlite://{tmp_path / 'index.sqlite3'}"
+    for target, message in ((tmp_path / "absent.txt", "fichier introuvable"), (tmp_path, "c'est un dossier, pas un fichier")):
+        result = CliRunner().invoke(main, ["index", "--source", f"rpps={target}", "--backend", url])
+        assert result.exit_code == 1
+        assert result.stderr.strip() == f"erreur : {target} : {message}"
+    assert not (tmp_path / "index.sqlite3").exists()
