@@ -6,6 +6,7 @@ by a server that prefers to pay at start-up).
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import gc
 from pathlib import Path
@@ -23,6 +24,29 @@ DEFAULT_DATA_DIR = Path(__file__).resolve().parent / "data"
 __all__ = ["Commune", "Departement", "PostalCodeEntry", "Reference", "load_reference", "DEFAULT_DATA_DIR"]
 
 
+@contextlib.contextmanager
+def _collector_paused():
+    """Building tens of thousands of objects that live as long as the process sets off full
+    garbage collections that free nothing (a third of the loading time): pause the collector."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _part(build):
+    """A part of the reference, built on first use with the collector paused, then kept."""
+    @functools.wraps(build)
+    def built(self):
+        with _collector_paused():
+            return build(self)
+
+    return functools.cached_property(built)
+
+
 class Reference:
     """Communes, postal codes, départements, CPAM caisses and place suggestions, in memory."""
 
@@ -30,21 +54,21 @@ class Reference:
         self.data_dir = Path(data_dir)
 
     # -- communes and postal codes -------------------------------------------------------
-    @functools.cached_property
+    @_part
     def _communes_and_search_names(self) -> tuple[dict[str, Commune], dict[str, str]]:
         return read_communes(self.data_dir)
 
-    @functools.cached_property
+    @_part
     def communes(self) -> dict[str, Commune]:
         """Every current commune and municipal arrondissement, by INSEE code."""
         return self._communes_and_search_names[0]
 
-    @functools.cached_property
+    @_part
     def postal_codes(self) -> dict[str, tuple[PostalCodeEntry, ...]]:
         """Postal code → its (postal code, commune, libellé d'acheminement) entries."""
         return read_postal_codes(self.data_dir)
 
-    @functools.cached_property
+    @_part
     def commune_aliases(self) -> dict[str, str]:
         """Former / delegated commune code → current commune code."""
         return read_commune_aliases(self.data_dir)
@@ -67,7 +91,7 @@ class Reference:
         return sorted(communes, key=lambda commune: (-commune.population, commune.code))
 
     # -- départements and points ----------------------------------------------------------
-    @functools.cached_property
+    @_part
     def departements(self) -> Departements:
         """The metropolitan départements and the five DROM, with their polygons."""
         return read_departements(self.data_dir)
@@ -79,7 +103,7 @@ class Reference:
         """The département containing the point, ``None`` outside them (at sea, abroad, in a COM)."""
         return self.departements.at(lat, lon)
 
-    @functools.cached_property
+    @_part
     def _commune_points(self) -> NearestIndex[Commune]:
         # Paris, Lyon and Marseille are represented by their arrondissements
         parents = {commune.parent for commune in self.communes.values() if commune.parent}
@@ -91,7 +115,7 @@ class Reference:
         return nearest[0][0] if nearest else None
 
     # -- place suggestions ---------------------------------------------------------------
-    @functools.cached_property
+    @_part
     def places(self) -> PlaceIndex:
         return PlaceIndex(self.communes.values(), self._communes_and_search_names[1],
                           self.departements.by_code.values(), self.postal_codes, self.communes_for_postal_code)
@@ -101,7 +125,7 @@ class Reference:
         return [place.to_dict() for place in self.places.suggest(q, limit)]
 
     # -- CPAM ------------------------------------------------------------------------------
-    @functools.cached_property
+    @_part
     def cpam(self) -> CpamDirectory:
         """The caisses, their reception offices and the commune → caisse rule."""
         return read_cpam(self.data_dir)
