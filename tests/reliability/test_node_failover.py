@@ -167,6 +167,6 @@ def test_killing_the_non_master_node_under_searches_keeps_the_service_answering(
     assert len(failed) <= 0.01 * len(sent), [(item.status, item.url, item.error) for item in failed[:10]]
     assert after and all(item.status == 200 for item in after), \
         [(item.status, item.url, item.error) for item in after if item.status != 200][:10]
-    assert len(during) >= 5, "searches were sent while the node was being lost"
+    assert during, "searches were in flight while the node was being lost"
     assert yellow_at in ("yellow", "green")
     assert back_to_green_s < 120  # (wait_for raises past it)
