@@ -21,6 +21,7 @@ from typing import Any, Iterable, Iterator
 
 from .backend import ProgressCallback
 from .model import IndexInfo, Practitioner
+from .processes import process_alive
 from .records import practitioner_to_dict
 from .text_matching import search_fields
 
@@ -78,16 +79,6 @@ def aliased_indices(client, alias: str) -> list[str]:
     return sorted(name for name, body in dict(response).items() if alias in body.get("aliases", {}))
 
 
-def _process_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def is_stale(body: dict, now: datetime) -> bool:
     """An index no alias points to that no running load will finish."""
     if body.get("aliases"):
@@ -97,7 +88,7 @@ def is_stale(body: dict, now: datetime) -> bool:
         return True  # complete but replaced (a load stopped between swap and delete), or foreign
     loader = meta.get("loader", {})
     if loader.get("host") == socket.gethostname() and str(loader.get("pid", "")).isdigit():
-        return not _process_alive(int(loader["pid"]))
+        return not process_alive(int(loader["pid"]))
     created = int(body.get("settings", {}).get("index", {}).get("creation_date", "0")) / 1000
     return now - datetime.fromtimestamp(created, timezone.utc) > STALE_AFTER
 

@@ -25,6 +25,7 @@ from typing import Iterable, Iterator
 
 from .backend import ProgressCallback
 from .model import IndexInfo, Practitioner
+from .processes import process_alive
 from .sqlite_cells import cell_of, unit_vector
 from .text_matching import search_fields
 
@@ -188,18 +189,8 @@ def _remove_stale_loads(path: Path) -> None:
     """Delete files left by loads whose process is gone."""
     for stale in path.parent.glob(f"{path.name}.loading-*"):
         pid = stale.name.split(".loading-", 1)[1].split(".", 1)[0]
-        if pid.isdigit() and not _process_alive(int(pid)):
+        if pid.isdigit() and not process_alive(int(pid)):
             stale.unlink(missing_ok=True)
-
-
-def _process_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def build_index_file(path: Path, practitioners: Iterable[Practitioner], *, data_date: str | None, demo: bool,
