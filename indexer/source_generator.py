@@ -11,7 +11,9 @@ files have:
   accents and in other cases, hyphens as spaces, a second first name now and then, a typo
   in a few names (those will not match);
 - practitioners present in only one source: libéral places missing from ameli, ameli rows
-  whose person is missing from the RPPS extract.
+  whose person is missing from the RPPS extract;
+- a few RPPS rows of people registered without any activity place (no address: the indexer
+  rejects them, as it would in a real extract).
 
 Everything random is drawn from a generator seeded by ``seed``: the same seed writes the
 same bytes. Codes that the files carry but the directory does not use (secteur d'activité,
@@ -30,6 +32,7 @@ from directory.model import Practitioner
 from directory.nomenclatures import ameli_specialty_codes, modes, professions, specialties
 
 from . import ameli_format as A
+from . import rpps_format
 from .transform import short_hash
 
 SOURCE_SALT = 0x5EED_F11E
@@ -44,6 +47,7 @@ AMELI_OTHER_PHONE = 0.15
 SECOND_FIRST_NAME = 0.01         # "Marie" in the RPPS, "Marie Claire" in ameli
 NAME_TYPO = 0.006                # a letter lost in ameli: will not match
 RPPS_PHONE_SHARE = 0.6
+RPPS_WITHOUT_PLACE = 0.02        # a registration row with no activity place (unusable: rejected)
 
 STREET_TYPES = {"rue": ("R", "Rue"), "avenue": ("AV", "Avenue"), "boulevard": ("BD", "Boulevard"),
                 "place": ("PL", "Place"), "chemin": ("CHE", "Chemin"), "route": ("RTE", "Route"),
@@ -94,6 +98,7 @@ class _Person:
     ameli_nom: str
     ameli_prenom: str
     civility_code: str
+    new: bool = True
 
 
 class SourceRows:
@@ -116,6 +121,7 @@ class SourceRows:
 
     def person(self, practitioner: Practitioner) -> _Person:
         if self._person is not None and self._person.person_id == practitioner.person_id:
+            self._person.new = False
             return self._person
         rng = self.rng
         adeli = None
@@ -200,6 +206,17 @@ class SourceRows:
         if p.site_name:
             self.counts["RPPS : salariés avec nom de site"] += 1
         return values
+
+    def rpps_rows(self, practitioner: Practitioner, person: _Person) -> list[dict[str, str]]:
+        """The row of this place, and for some people, once, a registration row without any place."""
+        row = self.rpps_row(practitioner, person)
+        if row is None:
+            return []
+        if person.new and self._chance(self.rpps_rng, RPPS_WITHOUT_PLACE):
+            self.counts["RPPS : inscrits sans lieu d'exercice"] += 1
+            identity = {name: row[name] for name in rpps_format.COLUMNS[:rpps_format.MODE] if name in row}
+            return [identity, row]
+        return [row]
 
     def _cedex_code(self, departement: str, rng: random.Random) -> str:
         prefix = departement[:3] if departement.startswith("97") else "20" if departement in ("2A", "2B") \
@@ -300,8 +317,7 @@ def write_sources(practitioners: Iterable[Practitioner], seed: int, *, rpps_writ
     for number, practitioner in enumerate(practitioners, start=1):
         person = rows.person(practitioner)
         if rpps_writer is not None:
-            values = rows.rpps_row(practitioner, person)
-            if values is not None:
+            for values in rows.rpps_rows(practitioner, person):
                 rpps_writer.write(values)
                 result.rpps_rows += 1
         if ameli_writer is not None:
