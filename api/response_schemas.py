@@ -88,6 +88,9 @@ class FacetsSchema(StrictSchema):
     profession = fields.List(fields.Nested(FacetEntrySchema), required=True)
     specialty = fields.List(fields.Nested(FacetEntrySchema), required=True)
     sector = fields.List(fields.Nested(FacetEntrySchema), required=True)
+    mode = fields.List(fields.Nested(FacetEntrySchema), required=True)
+    optam = fields.List(fields.Nested(FacetEntrySchema), required=True)
+    carte_vitale = fields.List(fields.Nested(FacetEntrySchema), required=True)
 
 
 class _PagingFields(StrictSchema):

@@ -24,7 +24,8 @@ DISTANCE_ERROR_KM = 2.5e-5
 BBOX_MARGIN_DEG = 1e-6
 # Terms aggregations return every code: there are 30 professions, 98 specialties and 4 sectors.
 FACET_SIZE = 1000
-FACET_FIELDS = {"profession": "profession", "specialty": "specialties", "sector": "sector"}
+FACET_FIELDS = {"profession": "profession", "specialty": "specialties", "sector": "sector", "mode": "mode",
+                "optam": "optam", "carte_vitale": "carte_vitale"}
 RECORD_SOURCE = ["record"]
 LOCATION_SOURCE = ["record.location"]
 
@@ -207,6 +208,7 @@ def counts_body(facet: str) -> dict[str, Any]:
 
 def facet_buckets(aggregations: dict, names: Iterable[str] = FACET_FIELDS) -> dict[str, list[tuple[str, int]]]:
     """``{facet: [(code, count), …]}`` from a response's aggregations, largest first then by code."""
-    return {name: sorted(((bucket["key"], bucket["doc_count"]) for bucket in aggregations[name]["buckets"]),
+    return {name: sorted(((bucket.get("key_as_string", bucket["key"]), bucket["doc_count"])
+                          for bucket in aggregations[name]["buckets"]),
                          key=lambda item: (-item[1], item[0]))
             for name in names}

@@ -11,7 +11,8 @@ SORT_RELEVANCE = "relevance"
 SORT_NAME = "name"
 SORTS = (SORT_DISTANCE, SORT_RELEVANCE, SORT_NAME)
 
-FACET_FIELDS = ("profession", "specialty", "sector")
+FACET_FIELDS = ("profession", "specialty", "sector", "mode", "optam", "carte_vitale")
+"""Facets of a search; ``optam`` and ``carte_vitale`` count the codes ``"true"`` and ``"false"``."""
 
 PRECISION_ADDRESS = "address"
 PRECISION_MUNICIPALITY = "municipality"

@@ -78,6 +78,17 @@ def ameli_specialty_codes() -> dict[str, tuple[str, str | None]]:
             for row in _rows("ameli_specialties.csv") if row["profession"]}
 
 
+@cache
+def optam_values() -> CodeList:
+    return CodeList("optam", (Code("true", "OPTAM"), Code("false", "Sans OPTAM")))
+
+
+@cache
+def carte_vitale_values() -> CodeList:
+    return CodeList("carte_vitale", (Code("true", "Carte Vitale acceptée"), Code("false", "Carte Vitale non acceptée")))
+
+
 def facet_code_list(facet: str) -> CodeList:
-    """The code list that labels a facet (``profession``, ``specialty``, ``sector``)."""
-    return {"profession": professions, "specialty": specialties, "sector": sectors}[facet]()
+    """The code list that labels a facet (see ``directory.model.FACET_FIELDS``)."""
+    return {"profession": professions, "specialty": specialties, "sector": sectors, "mode": modes,
+            "optam": optam_values, "carte_vitale": carte_vitale_values}[facet]()

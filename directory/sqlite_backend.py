@@ -17,7 +17,7 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
 from .backend import BackendSettings, BackendUnavailable, ProgressCallback
 from .cursors import decode_cursor, encode_cursor
@@ -56,6 +56,23 @@ def record_from_row(row: tuple) -> Practitioner:
                         optam=_optional_bool(optam), carte_vitale=_optional_bool(carte_vitale), mode=mode,
                         address=Address(line, postal_code, commune, commune_code, departement), phone=phone,
                         location=Location(lat, lon, precision), site_name=site_name)
+
+
+class FacetValues(NamedTuple):
+    """One row of ``facet_combination``, as facet codes (empty when the value is unknown)."""
+
+    profession: str
+    sector: str
+    specialties: str
+    mode: str
+    optam: str
+    carte_vitale: str
+
+    @classmethod
+    def from_row(cls, profession, sector, specialties, mode, optam, carte_vitale) -> "FacetValues":
+        def flag(value: int) -> str:
+            return {1: "true", 0: "false"}.get(value, "")
+        return cls(profession, sector, specialties, mode, flag(optam), flag(carte_vitale))
 
 
 def ordered_facets(counters: dict[str, Counter]) -> dict[str, list[FacetCount]]:
@@ -274,12 +291,14 @@ class SqliteBackend:
         combinations = self._catalogue()["facet_combinations"]
         counters = {name: Counter() for name in FACET_FIELDS}
         for facet_key, count in counts_by_key.items():
-            profession, sector, specialties = combinations[facet_key]
-            counters["profession"][profession] += count
-            if sector is not None:
-                counters["sector"][sector] += count
-            for code in specialties.split():
+            values = combinations[facet_key]
+            counters["profession"][values.profession] += count
+            for code in values.specialties.split():
                 counters["specialty"][code] += count
+            for name, code in (("sector", values.sector), ("mode", values.mode), ("optam", values.optam),
+                               ("carte_vitale", values.carte_vitale)):
+                if code:
+                    counters[name][code] += count
         return ordered_facets(counters)
 
     def _catalogue(self) -> dict:
@@ -290,8 +309,8 @@ class SqliteBackend:
             raise BackendUnavailable(f"index SQLite absent : {self.path}") from error
         cached = self._catalogues.get(inode)
         if cached is None:
-            combinations = {key: (profession, sector or None, specialties) for key, profession, sector, specialties
-                            in self._read("SELECT id, profession, sector, specialties FROM facet_combination")}
+            combinations = {row[0]: FacetValues.from_row(*row[1:]) for row in self._read(
+                "SELECT id, profession, sector, specialties, mode, optam, carte_vitale FROM facet_combination")}
             cells: dict[str, tuple[array, array, array]] = {}
             for profession, cell, first_doc, last_doc in self._read(
                     "SELECT profession, cell, first_doc, last_doc FROM cell_range ORDER BY profession, cell"):
@@ -300,9 +319,9 @@ class SqliteBackend:
                 columns[1].append(first_doc)
                 columns[2].append(last_doc)
             specialty_professions: dict[str, set[str]] = {}
-            for profession, _, specialties in combinations.values():
-                for code in specialties.split():
-                    specialty_professions.setdefault(code, set()).add(profession)
+            for values in combinations.values():
+                for code in values.specialties.split():
+                    specialty_professions.setdefault(code, set()).add(values.profession)
             cached = {"facet_combinations": combinations, "professions": sorted(cells), "cells": cells,
                       "specialty_professions": specialty_professions}
             self._catalogues = {inode: cached}

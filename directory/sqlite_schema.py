@@ -8,8 +8,8 @@ Layout, designed for the queries: ``practitioner`` holds every filter and sort c
 point as a unit vector, with rows numbered by profession then grid cell (see
 :mod:`directory.sqlite_cells`), so a circle reads, for each profession asked for, a few contiguous
 runs of rows and tests the distance inside SQLite; ``cell_range`` gives each (profession, cell)
-its run; ``facet_key`` numbers each (profession, sector, specialties) combination so that one
-small ``GROUP BY`` gives the three facets; ``practitioner_body`` keeps the rest of the record;
+its run; ``facet_key`` numbers each combination of faceted values so that one small ``GROUP BY``
+gives every facet; ``practitioner_body`` keeps the rest of the record;
 ``practitioner_text`` (FTS5) finds words; ``practitioner_specialty`` indexes specialties.
 """
 from __future__ import annotations
@@ -29,7 +29,7 @@ from .processes import process_alive
 from .sqlite_cells import cell_of, unit_vector
 from .text_matching import search_fields
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 BATCH_SIZE = 10_000
 
 COLUMNS = ("id", "person_id", "cell", "x", "y", "z", "lat", "lon", "profession", "specialties", "sector", "optam",
@@ -73,17 +73,21 @@ CREATE TABLE cell_range (profession TEXT NOT NULL, cell INTEGER NOT NULL, first_
                          last_doc INTEGER NOT NULL, documents INTEGER NOT NULL,
                          PRIMARY KEY (profession, cell)) WITHOUT ROWID;
 CREATE TABLE facet_combination (id INTEGER PRIMARY KEY, profession TEXT NOT NULL, sector TEXT NOT NULL,
-                                specialties TEXT NOT NULL, UNIQUE (profession, sector, specialties));
+                                specialties TEXT NOT NULL, mode TEXT NOT NULL, optam INTEGER NOT NULL,
+                                carte_vitale INTEGER NOT NULL,
+                                UNIQUE (profession, sector, specialties, mode, optam, carte_vitale));
 CREATE VIRTUAL TABLE practitioner_text USING fts5(nom, prenom, labels, content='', prefix='2', detail='column');
 """
 
 FILL = f"""
-INSERT INTO facet_combination (profession, sector, specialties)
-    SELECT DISTINCT profession, coalesce(sector, ''), specialties FROM staging.row;
+INSERT INTO facet_combination (profession, sector, specialties, mode, optam, carte_vitale)
+    SELECT DISTINCT profession, coalesce(sector, ''), specialties, coalesce(mode, ''), coalesce(optam, -1),
+                    coalesce(carte_vitale, -1) FROM staging.row;
 CREATE TABLE staging.ordered AS
     SELECT r.rowid AS staged, f.id AS facet_key FROM staging.row r
     JOIN facet_combination f ON f.profession = r.profession AND f.sector = coalesce(r.sector, '')
-                             AND f.specialties = r.specialties
+                             AND f.specialties = r.specialties AND f.mode = coalesce(r.mode, '')
+                             AND f.optam = coalesce(r.optam, -1) AND f.carte_vitale = coalesce(r.carte_vitale, -1)
     ORDER BY r.profession, r.cell, r.id;
 INSERT INTO practitioner (doc, facet_key, {', '.join(COLUMNS)})
     SELECT o.rowid, o.facet_key, {', '.join('r.' + column for column in COLUMNS)}

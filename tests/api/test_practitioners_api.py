@@ -33,11 +33,13 @@ def test_a_result_has_every_field_of_the_contract(client):
     assert isinstance(result["distance_km"], float)
 
 
-def test_the_response_has_total_page_per_page_cursor_results_and_three_facets(client):
+def test_the_response_has_total_page_per_page_cursor_results_and_the_facets(client):
     body = client.get("/api/v1/practitioners", query_string={"per_page": 2}).get_json()
     assert (body["page"], body["per_page"], len(body["results"])) == (1, 2, 2)
     assert isinstance(body["next_cursor"], str)
-    assert set(body["facets"]) == {"profession", "specialty", "sector"}
+    assert set(body["facets"]) == {"profession", "specialty", "sector", "mode", "optam", "carte_vitale"}
+    assert {entry["code"]: entry["label"] for entry in body["facets"]["optam"]} == {"true": "OPTAM", "false": "Sans OPTAM"}
+    assert {entry["code"] for entry in body["facets"]["mode"]} == {"L", "S"}
     assert all(result["distance_km"] is None for result in body["results"])
 
 

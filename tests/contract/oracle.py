@@ -68,5 +68,8 @@ def expected(population: list[Practitioner], q: SearchQuery):
     ordered = sorted(matches, key=key)
     facets = {"profession": Counter(p.profession for p in matches),
               "sector": Counter(p.sector for p in matches if p.sector is not None),
-              "specialty": Counter(code for p in matches for code in p.specialties)}
+              "specialty": Counter(code for p in matches for code in p.specialties),
+              "mode": Counter(p.mode for p in matches if p.mode is not None),
+              "optam": Counter(str(p.optam).lower() for p in matches if p.optam is not None),
+              "carte_vitale": Counter(str(p.carte_vitale).lower() for p in matches if p.carte_vitale is not None)}
     return len(matches), facets, [p.id for p in ordered], distances

@@ -9,7 +9,7 @@ from dataclasses import replace
 
 import pytest
 
-from directory.model import BBox, Circle, SearchQuery
+from directory.model import FACET_FIELDS, BBox, Circle, SearchQuery
 from tests.contract.dataset import PARIS, contract_population
 from tests.contract.oracle import expected, haversine_km
 
@@ -145,7 +145,7 @@ def test_facets_count_all_matches_not_just_the_page(loaded):
     page = loaded.search(query)
     total, facets, _, _ = expected(POPULATION, query)
     assert len(page.hits) == 2 and page.total == total
-    for name in ("profession", "sector", "specialty"):
+    for name in FACET_FIELDS:
         assert facet_dict(page, name) == dict(facets[name])
     assert sum(facet_dict(page, "profession").values()) == page.total
 
@@ -219,7 +219,7 @@ def test_random_queries_agree_with_brute_force_on_a_generated_population(module_
         start = (query.page - 1) * query.per_page
         assert page.total == total, query
         assert ids(page) == expected_ids[start:start + query.per_page], query
-        for name in ("profession", "sector", "specialty"):
+        for name in FACET_FIELDS:
             assert facet_dict(page, name) == dict(facets[name]), query
         for hit in page.hits:
             if query.circle is not None:
