@@ -7,6 +7,7 @@ addresses are invented (Faker ``fr_FR``). The same ``seed`` always gives the sam
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 import random
 from bisect import bisect
 from itertools import accumulate
@@ -32,10 +33,15 @@ class WeightedChoice:
 
 
 def populated_communes(reference) -> list:
-    """Communes that can receive practitioners: located, populated, arrondissements instead of their city."""
+    """Communes that can receive practitioners: located, populated, arrondissements instead of their city,
+    each with the postal codes that the postal code file knows for it (an address uses one of those)."""
     parents = {commune.parent for commune in reference.communes.values() if commune.parent}
-    return [commune for commune in reference.communes.values()
-            if commune.code not in parents and commune.has_location and commune.population > 0 and commune.postal_codes]
+    communes = []
+    for commune in reference.communes.values():
+        known = tuple(code for code in commune.postal_codes if code in reference.postal_codes)
+        if commune.code not in parents and commune.has_location and commune.population > 0 and known:
+            communes.append(commune if known == commune.postal_codes else replace(commune, postal_codes=known))
+    return communes
 
 
 def jitter(rng: random.Random, lat: float, lon: float, population: int) -> tuple[float, float]:

@@ -79,3 +79,10 @@ def test_index_if_empty_keeps_an_existing_index(tmp_path):
     run("index", tmp_path / "practitioners.jsonl", "--backend", url)
     result = run("index", tmp_path / "practitioners.jsonl", "--backend", url, "--if-empty")
     assert "index déjà présent (20 praticiens)" in result.output
+
+
+def test_generated_addresses_use_postal_codes_the_reference_knows(generated_population):
+    from geodata.reference import load_reference
+
+    reference = load_reference()
+    assert all(p.address.postal_code in reference.postal_codes for p in generated_population)
