@@ -12,6 +12,7 @@ import os
 import sqlite3
 import threading
 import time
+from math import acos
 from array import array
 from bisect import bisect_left, bisect_right
 from collections import Counter
@@ -21,17 +22,20 @@ from typing import Iterable, NamedTuple
 
 from .backend import BackendSettings, BackendUnavailable, ProgressCallback
 from .cursors import decode_cursor, encode_cursor
-from .distance import great_circle_km
+from .distance import EARTH_RADIUS_KM, great_circle_km
 from .model import (FACET_FIELDS, Address, Location, SORT_DISTANCE, SORT_RELEVANCE, FacetCount, Hit, IndexInfo, Practitioner,
                     SearchPage, SearchQuery)
 from .sqlite_cells import row_spans
-from .sqlite_queries import geographic_box, ordering, where_clause
+from .sqlite_queries import fts_match_expression, geographic_box, ordering, where_clause
 from .sqlite_schema import SCHEMA_VERSION, build_index_file
 from .text_matching import query_tokens
 
 
 # How many SQLite virtual-machine steps between two looks at the clock (a few milliseconds' work).
 PROGRESS_STEPS = 5_000
+
+# A row reached through the full-text index (a random read) costs about this many scanned rows.
+TEXT_LOOKUP_COST = 4
 
 # Readers map the (immutable) file in memory and keep a generous page cache.
 MMAP_BYTES = 4 << 30
@@ -178,14 +182,14 @@ class SqliteBackend:
         return tuple(self._read(sql))
 
     def search(self, query: SearchQuery) -> SearchPage:
-        source, source_params = self._source(query)
+        source, source_params = self._source(query, scan_text=self._scan_beats_text_index(query))
         if source is None:
             empty = ordered_facets({name: Counter() for name in FACET_FIELDS}) if query.facets else {}
             return SearchPage(total=0, hits=[], facets=empty)
         where = where_clause(query, scanning=bool(source_params))
         after, page = decode_cursor(query) if query.cursor is not None else (None, query.page)
         if query_tokens(query.text):
-            total, facets, rows = self._search_in_one_pass(query, where, after, page)
+            total, facets, rows = self._search_in_one_pass(query, source, source_params, where, after, page)
         else:
             total, facets = self._total_and_facets(query, source, [*source_params, *where.params], where)
             rows = self._page_rows(query, after, page)
@@ -195,11 +199,12 @@ class SqliteBackend:
         next_cursor = encode_cursor(query, cursor_keys(query.effective_sort, rows[-1]), page + 1) if rows and has_more else None
         return SearchPage(total=total, hits=hits, facets=facets, next_cursor=next_cursor)
 
-    def _search_in_one_pass(self, query: SearchQuery, where, after: list | None, page: int):
-        """Text searches: the full-text index gives few rows; read them once, count and sort them here."""
+    def _search_in_one_pass(self, query: SearchQuery, source: str, source_params: list, where, after: list | None,
+                            page: int):
+        """Text searches match few rows: read them once, count and sort them here."""
         order = ordering(query)
         rows = self._read(f"SELECT p.doc, {order.key_sql}, p.nom_norm, p.prenom_norm, p.id, p.facet_key "
-                          f"FROM practitioner p WHERE {where.sql()}", [*order.key_params, *where.params])
+                          f"FROM {source} WHERE {where.sql()}", [*order.key_params, *source_params, *where.params])
         total, facets = len(rows), self._facets_of(Counter(row[5] for row in rows)) if query.facets else {}
         sort = query.effective_sort
         keyed = sorted(((tuple(cursor_keys(sort, row[:5])), row[:5]) for row in rows), key=lambda item: item[0])
@@ -220,7 +225,10 @@ class SqliteBackend:
         wanted = query.per_page + 1 + (0 if after is not None else (page - 1) * query.per_page)
         radii = [None]
         if query.effective_sort == SORT_DISTANCE and query.circle.radius_km >= 1 and wanted <= 200:
-            radii = [query.circle.radius_km / 8, query.circle.radius_km / 3, None]
+            radius = query.circle.radius_km
+            # after a cursor, the page starts at the cursor's distance: look just beyond it first
+            start = 0.0 if after is None else acos(max(-1.0, min(1.0, -after[0]))) * EARTH_RADIUS_KM
+            radii = [step for step in (start + radius / 8, start + radius / 3) if step < radius] + [None]
         for radius in radii:
             source, source_params = self._source(query, radius)
             if source is None:
@@ -248,11 +256,27 @@ class SqliteBackend:
             return None
         return great_circle_km(query.circle.lat, query.circle.lon, practitioner.location.lat, practitioner.location.lon)
 
-    def _source(self, query: SearchQuery, radius_km: float | None = None) -> tuple[str | None, list]:
+    def _scan_beats_text_index(self, query: SearchQuery) -> bool:
+        """With words and a place, whether reading the place's rows costs less than following every
+        row the full-text index matches (each one a random read, a few times dearer than a scanned row)."""
+        tokens = query_tokens(query.text)
+        if not tokens or geographic_box(query) is None:
+            return False
+        source, source_params = self._source(query, scan_text=True)
+        if source is None:
+            return True
+        place_rows = sum(last - first + 1 for first, last in zip(source_params[::2], source_params[1::2]))
+        text_rows = self._read("SELECT COUNT(*) FROM practitioner_text WHERE practitioner_text MATCH ?",
+                               (fts_match_expression(tokens),))[0][0]
+        return place_rows < TEXT_LOOKUP_COST * text_rows
+
+    def _source(self, query: SearchQuery, radius_km: float | None = None, *, scan_text: bool = False
+                ) -> tuple[str | None, list]:
         """What to read: the runs of rows of the grid cells under the query's box, or the whole table
-        (when there is no box, or text, whose own index is more selective). ``None`` when nothing can match."""
+        (when there is no box, or words that the full-text index finds more cheaply). ``None`` when
+        nothing can match."""
         box = geographic_box(query, radius_km)
-        if box is None or query_tokens(query.text):
+        if box is None or (query_tokens(query.text) and not scan_text):
             return "practitioner p", []
         min_lat, max_lat, min_lon, max_lon = box
         if min_lat > max_lat or min_lon > max_lon:

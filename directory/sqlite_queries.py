@@ -60,8 +60,8 @@ def geographic_box(query: SearchQuery, radius_km: float | None = None) -> tuple[
 
 def where_clause(query: SearchQuery, *, scanning: bool = False, radius_km: float | None = None) -> Where:
     """Every filter of ``query``, the exact distance test included (within ``radius_km`` when given,
-    else the query's radius). ``scanning``: the rows are read in runs, so test specialties on the row
-    itself rather than through their index."""
+    else the query's radius). ``scanning``: the rows are read in runs, so test specialties and words
+    on the row itself rather than through their indexes."""
     where = Where()
     for column, values in (("p.profession", query.professions), ("p.sector", query.sectors), ("p.mode", query.modes)):
         if values:
@@ -80,7 +80,10 @@ def where_clause(query: SearchQuery, *, scanning: bool = False, radius_km: float
         if value is not None:
             where.add(f"{column} = ?", value)
     tokens = query_tokens(query.text)
-    if tokens:
+    if tokens and scanning:
+        for token in tokens:
+            where.add("(' ' || p.nom_norm || ' ' || p.prenom_norm || ' ' || p.labels_norm) LIKE ?", f"% {token}%")
+    elif tokens:
         where.add("p.doc IN (SELECT rowid FROM practitioner_text WHERE practitioner_text MATCH ?)",
                   fts_match_expression(tokens))
     if query.bbox is not None:

@@ -1,0 +1,43 @@
+"""The embedded backend picks how to read (place runs or full-text index); every way gives the same answer."""
+from __future__ import annotations
+
+import random
+from dataclasses import replace
+
+import pytest
+
+import directory.sqlite_backend as sqlite_backend
+from directory.backend import open_backend
+from directory.model import Circle, SearchQuery
+from tests.contract.oracle import expected
+
+
+@pytest.fixture(scope="module")
+def embedded(tmp_path_factory, generated_population):
+    backend = open_backend(f"sqlite://{tmp_path_factory.mktemp('strategies') / 'index.sqlite3'}")
+    backend.replace_all(iter(generated_population), data_date=None, demo=False)
+    return backend
+
+
+@pytest.mark.parametrize("lookup_cost", [0, 10**9], ids=["full-text index", "place runs"])
+def test_words_near_a_place_give_the_same_answer_whichever_way_they_are_read(embedded, generated_population,
+                                                                              monkeypatch, lookup_cost):
+    monkeypatch.setattr(sqlite_backend, "TEXT_LOOKUP_COST", lookup_cost)
+    rng = random.Random(3)
+    for _ in range(25):
+        anchor = rng.choice(generated_population)
+        query = SearchQuery(text=anchor.nom[:3], circle=Circle(anchor.location.lat, anchor.location.lon, 30),
+                            sort=rng.choice(["distance", "relevance", "name"]), per_page=5)
+        total, facets, ids, _ = expected(generated_population, query)
+        page = embedded.search(query)
+        assert page.total == total and [hit.practitioner.id for hit in page.hits] == ids[:5]
+        assert {entry.code: entry.count for entry in page.facets["profession"]} == dict(facets["profession"])
+
+
+def test_a_deep_cursor_page_sorted_by_distance_is_the_same_as_the_offset_page(embedded, generated_population):
+    query = SearchQuery(circle=Circle(48.8566, 2.3522, 30), per_page=10)
+    _, _, ids, _ = expected(generated_population, query)
+    page = embedded.search(query)
+    for number in range(2, 8):
+        page = embedded.search(replace(query, cursor=page.next_cursor))
+        assert [hit.practitioner.id for hit in page.hits] == ids[(number - 1) * 10:number * 10]
