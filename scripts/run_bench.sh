@@ -16,8 +16,8 @@ trap cleanup EXIT
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; } || \
     echo "run_bench: wrk indisponible, charge HTTP générée en Python" >&2
 if [[ $BACKENDS == *elasticsearch* && -z ${ANNUAIRE_BENCH_ES_URL:-} ]]; then
-    ANNUAIRE_ES_HEAP=${ANNUAIRE_ES_HEAP:-2g} ANNUAIRE_BENCH_ES_URL=$(bash scripts/elasticsearch.sh start --name "$NODE" \
-        --http-port 9270 --transport-port 9370)
+    export ANNUAIRE_ES_HEAP=${ANNUAIRE_ES_HEAP:-2g}
+    ANNUAIRE_BENCH_ES_URL=$(bash scripts/elasticsearch.sh start --name "$NODE" --http-port 9270 --transport-port 9370)
     export ANNUAIRE_BENCH_ES_URL
     started=1
 fi
