@@ -5,6 +5,7 @@ from typing import Any
 
 from directory.model import FacetCount, Hit, Practitioner, SearchPage
 from directory.nomenclatures import facet_code_list, professions, sectors, specialties
+from directory.records import practitioner_to_dict
 
 
 def coded(code_list, code: str | None) -> dict[str, str] | None:
@@ -12,25 +13,13 @@ def coded(code_list, code: str | None) -> dict[str, str] | None:
 
 
 def practitioner_json(practitioner: Practitioner) -> dict[str, Any]:
-    address, location = practitioner.address, practitioner.location
-    return {
-        "id": practitioner.id,
-        "rpps": practitioner.rpps,
-        "civilite": practitioner.civilite,
-        "nom": practitioner.nom,
-        "prenom": practitioner.prenom,
-        "profession": coded(professions(), practitioner.profession),
-        "specialties": [coded(specialties(), code) for code in practitioner.specialties],
-        "sector": coded(sectors(), practitioner.sector),
-        "optam": practitioner.optam,
-        "carte_vitale": practitioner.carte_vitale,
-        "mode": practitioner.mode,
-        "site_name": practitioner.site_name,
-        "address": {"line": address.line, "postal_code": address.postal_code, "commune": address.commune,
-                    "commune_code": address.commune_code, "departement": address.departement},
-        "phone": practitioner.phone,
-        "location": {"lat": location.lat, "lon": location.lon, "precision": location.precision},
-    }
+    """The contract's result object: the stored record, codes given with their French labels."""
+    body = practitioner_to_dict(practitioner)
+    del body["person_id"]
+    body["profession"] = coded(professions(), practitioner.profession)
+    body["specialties"] = [coded(specialties(), code) for code in practitioner.specialties]
+    body["sector"] = coded(sectors(), practitioner.sector)
+    return body
 
 
 def hit_json(hit: Hit) -> dict[str, Any]:
