@@ -140,6 +140,27 @@ def test_during_a_load_searches_answer_from_the_previous_index_and_refresh_is_of
     assert before[0] not in versioned(backend), "the previous index is deleted after the swap"
 
 
+def test_a_load_whose_index_lost_documents_fails_and_leaves_the_previous_index_live(es_factory, many, monkeypatch):
+    """The translog is async during a load: documents acknowledged then lost are found by the count."""
+    backend = es_factory()
+    backend.replace_all(iter(PREVIOUS), data_date="1", demo=False)
+    before = live_index(backend)
+    fill = es_loading.fill
+    monkeypatch.setattr(es_loading, "fill", lambda *args: fill(*args) + 1)
+    with pytest.raises(RuntimeError, match="3000 documents au lieu de 3001"):
+        backend.replace_all(iter(many[:3000]), data_date="2", demo=False)
+    assert live_index(backend) == before and list(versioned(backend)) == before
+    assert_previous_index_answers(backend)
+
+
+def test_get_finds_a_practitioner_by_its_document_id_and_nothing_for_odd_ids(es_factory):
+    backend = es_factory()
+    backend.replace_all(iter(PREVIOUS), data_date="1", demo=False)
+    assert all(backend.get(p.id) == p for p in PREVIOUS[:20])
+    for odd in ("", "p01", "../p01-1", "p01-1?x=1", "p01-1/_source", "%2F", "é ü"):
+        assert backend.get(odd) is None
+
+
 def test_after_a_load_refresh_is_back_and_replicas_are_as_configured(tmp_path):
     url = os.environ.get("ANNUAIRE_TEST_ES_URL") or pytest.fail("ANNUAIRE_TEST_ES_URL requis")
     backend = open_backend(url, BackendSettings(index_name=f"test-replicas-{os.getpid()}", timeout_s=30,
@@ -149,6 +170,7 @@ def test_after_a_load_refresh_is_back_and_replicas_are_as_configured(tmp_path):
         name = live_index(backend)[0]
         settings = backend.client.indices.get_settings(index=name)[name]["settings"]["index"]
         assert settings["number_of_replicas"] == "1" and "refresh_interval" not in settings
+        assert "durability" not in settings.get("translog", {}), "the translog is synced per request again"
         assert backend.search(SearchQuery()).total == len(PREVIOUS)
     finally:
         backend.drop()
