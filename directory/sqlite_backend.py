@@ -15,13 +15,13 @@ import time
 from math import acos
 from array import array
 from bisect import bisect_left, bisect_right
-from collections import Counter
+from collections import Counter, OrderedDict
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, NamedTuple
 
 from .backend import BackendSettings, BackendUnavailable, ProgressCallback
-from .cursors import decode_cursor, encode_cursor
+from .cursors import decode_cursor, encode_cursor, query_fingerprint
 from .distance import EARTH_RADIUS_KM, great_circle_km
 from .model import (FACET_FIELDS, Address, Location, SORT_DISTANCE, SORT_RELEVANCE, FacetCount, Hit, IndexInfo, Practitioner,
                     SearchPage, SearchQuery)
@@ -38,6 +38,9 @@ PROGRESS_STEPS = 5_000
 # matches, at random. Measured on 1,000,000 practitioners (bench text_place): scan only when the place has
 # fewer rows than half the text's matches.
 TEXT_LOOKUP_COST = 0.5
+
+# Totals and facets kept for the next pages of the same searches.
+RECENT_COUNTS = 512
 
 # Readers map the (immutable) file in memory and keep a generous page cache.
 MMAP_BYTES = 4 << 30
@@ -105,6 +108,8 @@ class SqliteBackend:
         self.settings = settings or BackendSettings()
         self._local = threading.local()
         self._catalogues: dict[int, dict] = {}
+        self._recent_counts: OrderedDict = OrderedDict()
+        self._counts_lock = threading.Lock()
 
     # -- connections -------------------------------------------------------------------------
     def _connection(self) -> sqlite3.Connection:
@@ -193,13 +198,37 @@ class SqliteBackend:
         if query_tokens(query.text):
             total, facets, rows = self._search_in_one_pass(query, source, source_params, where, after, page)
         else:
-            total, facets = self._total_and_facets(query, source, [*source_params, *where.params], where)
+            total, facets = self._counted(query, lambda: self._total_and_facets(
+                query, source, [*source_params, *where.params], where))
             rows = self._page_rows(query, after, page)
         has_more, rows = len(rows) > query.per_page, rows[:query.per_page]
         bodies = self._bodies([row[0] for row in rows]) if rows else {}
         hits = [Hit(bodies[row[0]], self._distance(query, bodies[row[0]])) for row in rows]
         next_cursor = encode_cursor(query, cursor_keys(query.effective_sort, rows[-1]), page + 1) if rows and has_more else None
         return SearchPage(total=total, hits=hits, facets=facets, next_cursor=next_cursor)
+
+    def _counted(self, query: SearchQuery, count):
+        """The total and facets of ``query``, computed by ``count()`` once per index file and query: the file
+        never changes, so the next pages of the same search (cursor or page) reuse them."""
+        key = (self._file_identity(), query_fingerprint(query), query.facets)
+        with self._counts_lock:
+            if key in self._recent_counts:
+                self._recent_counts.move_to_end(key)
+                return self._recent_counts[key]
+        counted = count()
+        with self._counts_lock:
+            self._recent_counts[key] = counted
+            while len(self._recent_counts) > RECENT_COUNTS:
+                self._recent_counts.popitem(last=False)
+        return counted
+
+    def _file_identity(self) -> tuple[int, int, int]:
+        """Tells one index file from any other, even one that reuses a freed inode number."""
+        try:
+            status = os.stat(self.path)
+        except FileNotFoundError as error:
+            raise BackendUnavailable(f"index SQLite absent : {self.path}") from error
+        return status.st_ino, status.st_mtime_ns, status.st_size
 
     def _search_in_one_pass(self, query: SearchQuery, source: str, source_params: list, where, after: list | None,
                             page: int):

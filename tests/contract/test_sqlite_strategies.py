@@ -41,3 +41,14 @@ def test_a_deep_cursor_page_sorted_by_distance_is_the_same_as_the_offset_page(em
     for number in range(2, 8):
         page = embedded.search(replace(query, cursor=page.next_cursor))
         assert [hit.practitioner.id for hit in page.hits] == ids[(number - 1) * 10:number * 10]
+
+
+def test_the_next_pages_of_a_search_reuse_its_counts_until_the_index_is_replaced(tmp_path, generated_population):
+    backend = open_backend(f"sqlite://{tmp_path / 'index.sqlite3'}")
+    backend.replace_all(iter(generated_population[:100]), data_date=None, demo=False)
+    query = SearchQuery(circle=Circle(48.8566, 2.3522, 500), per_page=5)
+    first = backend.search(query)
+    second = backend.search(replace(query, cursor=first.next_cursor))
+    assert (second.total, second.facets) == (first.total, first.facets)
+    backend.replace_all(iter(generated_population[:60]), data_date=None, demo=False)
+    assert backend.search(query).total == expected(generated_population[:60], query)[0] < first.total
