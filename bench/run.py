@@ -54,8 +54,8 @@ def machine() -> dict:
 def disk_size_mib(backend, url: str) -> float | None:
     if url.startswith("sqlite://"):
         return round(os.path.getsize(backend.path) / 2 ** 20, 1)
-    size = getattr(backend, "store_size_bytes", None)
-    return round(size() / 2 ** 20, 1) if size else None
+    stats = backend.client.indices.stats(index=backend.alias, metric="store")
+    return round(stats["_all"]["primaries"]["store"]["size_in_bytes"] / 2 ** 20, 1)
 
 
 def to_queries(app, mix):
