@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Callable, Iterator, Mapping
 
 from .rejects import Reject
+from .source_writer import SourceFileWriter
 from .sources import TextLines
 
 SOURCE = "ameli"
@@ -143,26 +144,14 @@ class AmeliReader:
             yield number, fields, text
 
 
-class AmeliWriter:
+class AmeliWriter(SourceFileWriter):
     """Writes an export as published: UTF-8 with BOM, ``;``-separated, CRLF line ends."""
 
     def __init__(self, path: Path):
-        self.path = Path(path)
-        self.count = 0
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._handle = self.path.open("w", encoding="utf-8-sig", newline="")
+        super().__init__(path, newline="")
         self._writer = csv.writer(self._handle, delimiter=";", lineterminator="\r\n")
         self._writer.writerow(COLUMNS)
 
     def write(self, values: Mapping[str, str]) -> None:
         self._writer.writerow([values.get(name, "") or "" for name in COLUMNS])
         self.count += 1
-
-    def close(self) -> None:
-        self._handle.close()
-
-    def __enter__(self) -> "AmeliWriter":
-        return self
-
-    def __exit__(self, *_) -> None:
-        self.close()

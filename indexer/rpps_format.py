@@ -16,6 +16,7 @@ from typing import Iterator, Mapping
 from directory.normalize import normalize_text
 
 from .rejects import Reject
+from .source_writer import SourceFileWriter
 from .sources import TextLines
 
 SOURCE = "rpps"
@@ -154,28 +155,16 @@ def header_line(columns: int = len(COLUMNS), trailing_separator: bool = True) ->
     return "|".join(COLUMNS[:columns]) + ("|" if trailing_separator else "")
 
 
-class RppsWriter:
+class RppsWriter(SourceFileWriter):
     """Writes an extract as published: UTF-8 with BOM, ``|``-separated, each line ending with ``|``."""
 
     def __init__(self, path: Path, columns: int = len(COLUMNS)):
         if columns not in LAYOUTS:
             raise ValueError(f"mise en page RPPS inconnue : {columns} colonnes")
-        self.path = Path(path)
+        super().__init__(path, newline="\n")
         self.columns = columns
-        self.count = 0
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._handle = self.path.open("w", encoding="utf-8-sig", newline="\n")
         self._handle.write(header_line(columns) + "\n")
 
     def write(self, values: Mapping[str, str]) -> None:
         self._handle.write(format_row(values, self.columns) + "\n")
         self.count += 1
-
-    def close(self) -> None:
-        self._handle.close()
-
-    def __enter__(self) -> "RppsWriter":
-        return self
-
-    def __exit__(self, *_) -> None:
-        self.close()
