@@ -46,6 +46,7 @@ class DepartementOnly:
     def __init__(self, reference, departement: str):
         self.communes = {code: commune for code, commune in reference.communes.items()
                          if commune.departement == departement}
+        self.postal_codes = reference.postal_codes
 
 
 def injection_practitioner():
