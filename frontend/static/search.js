@@ -114,9 +114,22 @@
     this.searched = false;
     this.lastKey = null;
     this.build();
-    this.nomenclatures = this.loadNomenclatures();
+    this.nomenclatureRequest = null;
+    this.nomenclatures();
     this.start();
   }
+
+  /* The code lists, asked for once; asked for again on next use if the request failed. */
+  Search.prototype.nomenclatures = function () {
+    var self = this;
+    if (!this.nomenclatureRequest) {
+      this.nomenclatureRequest = this.loadNomenclatures().catch(function () {
+        self.nomenclatureRequest = null;
+        return { labels: { profession: {}, specialty: {} }, entries: [] };
+      });
+    }
+    return this.nomenclatureRequest;
+  };
 
   Search.prototype.loadNomenclatures = function () {
     var api = this.api;
@@ -132,7 +145,7 @@
           });
         });
         return { labels: labels, entries: entries };
-      }).catch(function () { return { labels: { profession: {}, specialty: {} }, entries: [] }; });
+      });
   };
 
   /* ---- construction -------------------------------------------------------------------- */
@@ -256,7 +269,7 @@
   Search.prototype.suggestWhat = function (text) {
     var o = this.options;
     var tokens = A.normalize(text).split(" ").filter(Boolean);
-    return this.nomenclatures.then(function (n) {
+    return this.nomenclatures().then(function (n) {
       return n.entries.filter(function (entry) {
         if (!entry.count || (o.profession && entry.kind === "profession")) return false;
         return tokens.every(function (token) {
@@ -317,7 +330,7 @@
       this.placeChoice = state.place;
     }
     if (state.q) { this.whatInput.value = state.q; this.whatShown = state.q; this.whatChoice = null; return; }
-    this.nomenclatures.then(function (n) {
+    this.nomenclatures().then(function (n) {
       var kind = state.specialty.length ? "specialty" : (state.profession.length ? "profession" : null);
       if (!kind) { self.whatInput.value = ""; self.whatShown = ""; self.whatChoice = null; return; }
       var codes = state[kind];
@@ -730,7 +743,7 @@
     var self = this;
     var o = this.options;
     if (o.profession || o.specialty) {
-      this.nomenclatures.then(function (n) {
+      this.nomenclatures().then(function (n) {
         var parts = [];
         if (o.profession) parts.push(n.labels.profession[o.profession] || o.profession);
         if (o.specialty) parts.push(n.labels.specialty[o.specialty] || o.specialty);
