@@ -246,24 +246,32 @@ class SourceLoad:
         if ameli is not None:
             yield from self._ameli_only(ameli, index)
 
+    def _checked(self, reader, stats: SourceStats, check, name: str) -> Iterator[tuple[bool, object]]:
+        """Each row of ``reader``, counted and passed through ``check``: ``(True, item)`` for a reject or a
+        warning to report, ``(False, value)`` for what a row that passed the checks gave."""
+        for row in reader.rows():
+            self._count(stats)
+            if isinstance(row, Reject):
+                stats.rejected += 1
+                yield True, row
+                continue
+            checked, warning = check(name, *row)
+            if warning is not None:
+                stats.warnings += 1
+                yield True, warning
+            if isinstance(checked, Reject):
+                stats.rejected += 1
+                yield True, checked
+            else:
+                yield False, checked
+
     def _index_ameli(self, ameli: SourceFile, index: AmeliIndex) -> Iterator[Item]:
         stats = self._ameli_stats = SourceStats(AMELI, ameli.name)
         self.stats.sources.append(stats)
         reader = AmeliReader(ameli.path, source=ameli.name)
         self._readers.append(reader)
-        check = self.transform.ameli
-        for row in reader.rows():
-            self._count(stats)
-            if isinstance(row, Reject):
-                stats.rejected += 1
-                yield row
-                continue
-            checked, warning = check(ameli.name, *row)
-            if warning is not None:
-                stats.warnings += 1
-                yield warning
-            if isinstance(checked, Reject):
-                stats.rejected += 1
+        for to_report, checked in self._checked(reader, stats, self.transform.ameli, ameli.name):
+            if to_report:
                 yield checked
             elif index.add(checked):
                 self.stats.ameli_valid += 1
@@ -280,20 +288,9 @@ class SourceLoad:
         self.stats.sources.append(stats)
         reader = RppsReader(rpps.path, source=rpps.name)
         self._readers.append(reader)
-        transform = self.transform.rpps
         pending: Practitioner | None = None
-        for row in reader.rows():
-            self._count(stats)
-            if isinstance(row, Reject):
-                stats.rejected += 1
-                yield row
-                continue
-            practitioner, warning = transform(rpps.name, *row)
-            if warning is not None:
-                stats.warnings += 1
-                yield warning
-            if isinstance(practitioner, Reject):
-                stats.rejected += 1
+        for to_report, practitioner in self._checked(reader, stats, self.transform.rpps, rpps.name):
+            if to_report:
                 yield practitioner
                 continue
             if pending is not None and practitioner.id == pending.id:
