@@ -12,7 +12,7 @@ import os
 import sqlite3
 import threading
 import time
-from math import acos
+from math import acos, sqrt
 from array import array
 from bisect import bisect_left, bisect_right
 from collections import Counter, OrderedDict
@@ -23,9 +23,10 @@ from typing import Iterable, NamedTuple
 from .backend import BackendSettings, BackendUnavailable, ProgressCallback
 from .cursors import decode_cursor, encode_cursor, query_fingerprint
 from .distance import EARTH_RADIUS_KM, great_circle_km
-from .model import (FACET_FIELDS, Address, Location, SORT_DISTANCE, SORT_RELEVANCE, FacetCount, Hit, IndexInfo, Practitioner,
+from .model import (FACET_FIELDS, Address, Location, SORT_DISTANCE, SORT_NAME, SORT_RELEVANCE, FacetCount, Hit, IndexInfo, Practitioner,
                     SearchPage, SearchQuery)
-from .sqlite_cells import row_spans
+from .sqlite_aggregates import can_use_aggregates, cover_with_blocks, edge_cell_runs, inside_cells
+from .sqlite_cells import ROW_STRIDE, row_spans
 from .sqlite_queries import fts_match_expression, geographic_box, ordering, where_clause
 from .sqlite_schema import SCHEMA_VERSION, build_index_file
 from .text_matching import query_tokens
@@ -38,6 +39,9 @@ PROGRESS_STEPS = 5_000
 # matches, at random. Measured on 1,000,000 practitioners (bench text_place): scan only when the place has
 # fewer rows than half the text's matches.
 TEXT_LOOKUP_COST = 0.5
+
+# Walking the name index costs this many scanned rows per row it visits (a lookup in the table each).
+NAME_WALK_COST = 3
 
 # Totals and facets kept for the next pages of the same searches.
 RECENT_COUNTS = 512
@@ -65,6 +69,15 @@ def record_from_row(row: tuple) -> Practitioner:
                         optam=_optional_bool(optam), carte_vitale=_optional_bool(carte_vitale), mode=mode,
                         address=Address(line, postal_code, commune, commune_code, departement), phone=phone,
                         location=Location(lat, lon, precision), site_name=site_name)
+
+
+def look_radii(radius_km: float, wanted: int, total: int, after: list | None) -> list[float]:
+    """Smaller circles to look for the first ``wanted`` rows in, nearest first: those expected to hold
+    4 and 16 times as many matches if the ``total`` matches were spread evenly, then a third of the
+    radius. After a cursor the page starts at the cursor's distance: the circles reach beyond it."""
+    start = 0.0 if after is None else acos(max(-1.0, min(1.0, -after[0]))) * EARTH_RADIUS_KM
+    steps = {sqrt(start ** 2 + share * wanted * radius_km ** 2 / total) for share in (4, 16)} | {start + radius_km / 3}
+    return sorted(step for step in steps if step < radius_km)
 
 
 class FacetValues(NamedTuple):
@@ -200,7 +213,7 @@ class SqliteBackend:
         else:
             total, facets = self._counted(query, lambda: self._total_and_facets(
                 query, source, [*source_params, *where.params], where))
-            rows = self._page_rows(query, after, page)
+            rows = self._page_rows(query, after, page, total) if total else []
         has_more, rows = len(rows) > query.per_page, rows[:query.per_page]
         bodies = self._bodies([row[0] for row in rows]) if rows else {}
         hits = [Hit(bodies[row[0]], self._distance(query, bodies[row[0]])) for row in rows]
@@ -247,39 +260,55 @@ class SqliteBackend:
             start = (page - 1) * query.per_page
         return total, facets, [row for _, row in keyed[start:start + query.per_page + 1]]
 
-    def _page_rows(self, query: SearchQuery, after: list | None, page: int) -> list[tuple]:
+    def _page_rows(self, query: SearchQuery, after: list | None, page: int, total: int) -> list[tuple]:
         """The page's rows ``(doc, key, nom, prenom, id)``, one more than asked to tell if more follow.
 
-        Sorted by distance, the nearest rows are looked for first in smaller circles: when a smaller
-        circle already holds enough rows, they are exactly the first ones of the whole circle.
+        Sorted by distance, the nearest rows are looked for first in smaller circles, sized from the
+        number of matches so that they probably hold enough: when a smaller circle already holds
+        enough rows, they are exactly the first ones of the whole circle. Sorted by name over a place
+        that holds many of the matches, the name index is walked in order instead of reading the place.
         """
         wanted = query.per_page + 1 + (0 if after is not None else (page - 1) * query.per_page)
+        if self._walk_names(query, wanted, total):
+            return self._ordered_rows(query, after, page, "practitioner p INDEXED BY practitioner_by_name", [],
+                                      where_clause(query))
         radii = [None]
         if query.effective_sort == SORT_DISTANCE and query.circle.radius_km >= 1 and wanted <= 200:
-            radius = query.circle.radius_km
-            # after a cursor, the page starts at the cursor's distance: look just beyond it first
-            start = 0.0 if after is None else acos(max(-1.0, min(1.0, -after[0]))) * EARTH_RADIUS_KM
-            radii = [step for step in (start + radius / 8, start + radius / 3) if step < radius] + [None]
+            radii = look_radii(query.circle.radius_km, wanted, total, after) + [None]
         for radius in radii:
             source, source_params = self._source(query, radius)
             if source is None:
                 if radius is None:
                     return []
                 continue
-            where = where_clause(query, scanning=bool(source_params), radius_km=radius)
-            order = ordering(query)
-            inner = (f"SELECT p.doc AS doc, {order.key_sql} AS key, p.nom_norm AS nom, p.prenom_norm AS prenom, "
-                     f"p.id AS id FROM {source} WHERE {where.sql()}")
-            params = [*order.key_params, *source_params, *where.params]
-            if after is not None:
-                rows = self._read(f"SELECT doc, key, nom, prenom, id FROM ({inner}) WHERE {order.keyset} "
-                                  f"ORDER BY {order.order_by} LIMIT ?", [*params, *after, query.per_page + 1])
-            else:
-                rows = self._read(f"SELECT doc, key, nom, prenom, id FROM ({inner}) ORDER BY {order.order_by} "
-                                  f"LIMIT ? OFFSET ?", [*params, query.per_page + 1, (page - 1) * query.per_page])
+            rows = self._ordered_rows(query, after, page, source, source_params,
+                                      where_clause(query, scanning=bool(source_params), radius_km=radius))
             if radius is None or len(rows) == query.per_page + 1:
                 return rows
         return rows
+
+    def _ordered_rows(self, query: SearchQuery, after: list | None, page: int, source: str, source_params: list,
+                      where) -> list[tuple]:
+        order = ordering(query)
+        inner = (f"SELECT p.doc AS doc, {order.key_sql} AS key, p.nom_norm AS nom, p.prenom_norm AS prenom, "
+                 f"p.id AS id FROM {source} WHERE {where.sql()}")
+        params = [*order.key_params, *source_params, *where.params]
+        if after is not None:
+            return self._read(f"SELECT doc, key, nom, prenom, id FROM ({inner}) WHERE {order.keyset} "
+                              f"ORDER BY {order.order_by} LIMIT ?", [*params, *after, query.per_page + 1])
+        return self._read(f"SELECT doc, key, nom, prenom, id FROM ({inner}) ORDER BY {order.order_by} "
+                          f"LIMIT ? OFFSET ?", [*params, query.per_page + 1, (page - 1) * query.per_page])
+
+    def _walk_names(self, query: SearchQuery, wanted: int, total: int) -> bool:
+        """Sorted by name with a place and no words: whether walking the name index (about
+        ``wanted × documents / total`` rows, each a lookup) costs less than reading the place's rows."""
+        if query.effective_sort != SORT_NAME or query_tokens(query.text) or geographic_box(query) is None:
+            return False
+        source, source_params = self._source(query)
+        if source is None:
+            return False
+        place_rows = sum(last - first + 1 for first, last in zip(source_params[::2], source_params[1::2]))
+        return NAME_WALK_COST * wanted * self._catalogue()["documents"] / total < place_rows
 
     @staticmethod
     def _distance(query: SearchQuery, practitioner: Practitioner) -> float | None:
@@ -309,22 +338,38 @@ class SqliteBackend:
         box = geographic_box(query, radius_km)
         if box is None or (query_tokens(query.text) and not scan_text):
             return "practitioner p", []
+        spans = self._cell_spans(box)
+        if spans is None:
+            return None, []
+        ranges = self._doc_ranges(query, spans)
+        if not ranges:
+            return None, []
+        return self._ranges_source(ranges), ranges
+
+    @staticmethod
+    def _cell_spans(box: tuple[float, float, float, float]) -> list[tuple[int, int]] | None:
+        """Per grid row, the first and last cell the box touches (``None`` for an empty box)."""
         min_lat, max_lat, min_lon, max_lon = box
         if min_lat > max_lat or min_lon > max_lon:
-            return None, []
+            return None
+        return row_spans(max(min_lat, -90.0), min(max_lat, 89.999999), max(min_lon, -180.0), min(max_lon, 179.999999))
+
+    @staticmethod
+    def _ranges_source(ranges: list[int]) -> str:
+        values = ",".join("(?,?)" for _ in range(len(ranges) // 2))
+        return f"(VALUES {values}) AS r JOIN practitioner p ON p.doc BETWEEN r.column1 AND r.column2"
+
+    def _doc_ranges(self, query: SearchQuery, cell_runs: list[tuple[int, int]]) -> list[int]:
+        """First and last doc (flattened) of the rows of each run of cells, for each profession to read."""
         ranges = []
-        spans = row_spans(max(min_lat, -90.0), min(max_lat, 89.999999), max(min_lon, -180.0), min(max_lon, 179.999999))
         catalogue = self._catalogue()
         for profession in self._professions_to_read(query, catalogue):
             cells, first_docs, last_docs = catalogue["cells"][profession]
-            for first_cell, last_cell in spans:
+            for first_cell, last_cell in cell_runs:
                 start, end = bisect_left(cells, first_cell), bisect_right(cells, last_cell)
                 if start < end:
                     ranges += [first_docs[start], last_docs[end - 1]]
-        if not ranges:
-            return None, []
-        values = ",".join("(?,?)" for _ in range(len(ranges) // 2))
-        return f"(VALUES {values}) AS r JOIN practitioner p ON p.doc BETWEEN r.column1 AND r.column2", ranges
+        return ranges
 
     @staticmethod
     def _professions_to_read(query: SearchQuery, catalogue: dict) -> list[str]:
@@ -336,10 +381,50 @@ class SqliteBackend:
         return [profession for profession in professions if profession in catalogue["cells"]]
 
     def _total_and_facets(self, query: SearchQuery, source: str, params: list, where) -> tuple[int, dict]:
+        if can_use_aggregates(query, bool(query_tokens(query.text))):
+            counts = self._counts_by_key_from_blocks(query)
+            return sum(counts.values()), self._facets_of(counts) if query.facets else {}
         if not query.facets:
             return self._read(f"SELECT COUNT(*) FROM {source} WHERE {where.sql()}", params)[0][0], {}
         rows = self._read(f"SELECT p.facet_key, COUNT(*) FROM {source} WHERE {where.sql()} GROUP BY 1", params)
         return sum(count for _, count in rows), self._facets_of(dict(rows))
+
+    def _counts_by_key_from_blocks(self, query: SearchQuery) -> Counter:
+        """Matches per facet combination: cells wholly inside the place are counted from
+        ``cell_facet_count``, rows of the cells its boundary crosses are tested one by one."""
+        counts: Counter = Counter()
+        spans = self._cell_spans(geographic_box(query))
+        if not spans:
+            return counts
+        cover = cover_with_blocks(inside_cells(query, range(spans[0][0] // ROW_STRIDE, spans[-1][0] // ROW_STRIDE + 1)))
+        keys = self._facet_keys_matching(query)
+        if cover.blocks and keys != []:
+            values = ",".join("(?,?,?)" for _ in cover.blocks)
+            key_filter = "" if keys is None else f" WHERE a.facet_key IN ({','.join('?' * len(keys))})"
+            counts.update(dict(self._read(
+                f"SELECT a.facet_key, SUM(a.documents) FROM (VALUES {values}) AS v JOIN cell_facet_count a "
+                f"ON a.level = v.column1 AND a.block BETWEEN v.column2 AND v.column3{key_filter} GROUP BY 1",
+                [number for block in cover.blocks for number in block] + (keys or []))))
+        ranges = self._doc_ranges(query, edge_cell_runs(spans, cover.covered))
+        if ranges:
+            where = where_clause(query, scanning=True)
+            counts.update(dict(self._read(
+                f"SELECT p.facet_key, COUNT(*) FROM {self._ranges_source(ranges)} WHERE {where.sql()} GROUP BY 1",
+                [*ranges, *where.params])))
+        return counts
+
+    def _facet_keys_matching(self, query: SearchQuery) -> list[int] | None:
+        """The facet combinations the query's filters accept (``None``: every one)."""
+        wanted = [(field, set(values)) for field, values in (
+            ("profession", query.professions), ("sector", query.sectors), ("mode", query.modes)) if values]
+        wanted += [(field, {"true" if value else "false"}) for field, value in (
+            ("optam", query.optam), ("carte_vitale", query.carte_vitale)) if value is not None]
+        specialties = set(query.specialties)
+        if not wanted and not specialties:
+            return None
+        return [key for key, values in self._catalogue()["facet_combinations"].items()
+                if all(getattr(values, field) in accepted for field, accepted in wanted)
+                and (not specialties or specialties.intersection(values.specialties.split()))]
 
     def _facets_of(self, counts_by_key: dict[int, int]) -> dict[str, list[FacetCount]]:
         """The three facets from the number of matches of each facet combination."""
@@ -377,7 +462,9 @@ class SqliteBackend:
             for values in combinations.values():
                 for code in values.specialties.split():
                     specialty_professions.setdefault(code, set()).add(values.profession)
+            documents = int(dict(self._read("SELECT key, value FROM meta")).get("documents", 0))
             cached = {"facet_combinations": combinations, "professions": sorted(cells), "cells": cells,
+                      "documents": documents,
                       "specialty_professions": specialty_professions}
             self._catalogues = {inode: cached}
         return cached

@@ -10,7 +10,9 @@ point as a unit vector, with rows numbered by profession then grid cell (see
 runs of rows and tests the distance inside SQLite; ``cell_range`` gives each (profession, cell)
 its run; ``facet_key`` numbers each combination of faceted values so that one small ``GROUP BY``
 gives every facet; ``practitioner_body`` keeps the rest of the record;
-``practitioner_text`` (FTS5) finds words; ``practitioner_specialty`` indexes specialties.
+``practitioner_text`` (FTS5) finds words; ``practitioner_specialty`` indexes specialties;
+``cell_facet_count`` pre-counts each block of cells by facet combination (see
+:mod:`directory.sqlite_aggregates`).
 """
 from __future__ import annotations
 
@@ -26,10 +28,11 @@ from typing import Iterable, Iterator
 from .backend import ProgressCallback
 from .model import IndexInfo, Practitioner
 from .processes import process_alive
+from .sqlite_aggregates import build_aggregates
 from .sqlite_cells import cell_of, unit_vector
 from .text_matching import search_fields
 
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 BATCH_SIZE = 10_000
 
 COLUMNS = ("id", "person_id", "cell", "x", "y", "z", "lat", "lon", "profession", "specialties", "sector", "optam",
@@ -222,6 +225,7 @@ def build_index_file(path: Path, practitioners: Iterable[Practitioner], *, data_
         connection.executescript("BEGIN;" + FILL + "COMMIT;")
         connection.execute("DETACH DATABASE staging")
         staging.unlink(missing_ok=True)
+        build_aggregates(connection)
         connection.executescript(INDEXES)
         connection.executescript(f"""
             INSERT INTO practitioner_specialty
