@@ -1,15 +1,12 @@
 """The benchmark population: generated once per (size, seed), kept under ``bench/work``."""
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Iterator
 
-from directory.model import Practitioner
-from directory.records import practitioner_from_dict
+from directory.record_files import RecordFile
 
 WORK = Path(__file__).resolve().parent / "work"
 
@@ -29,8 +26,10 @@ def ensure_dataset(size: int, seed: int) -> tuple[Path, float | None]:
     return path, time.monotonic() - started
 
 
-def read_practitioners(path: Path) -> Iterator[Practitioner]:
-    """The generated (trusted) records, without per-row validation: the build is what is measured."""
-    with Path(path).open(encoding="utf-8") as handle:
-        for line in handle:
-            yield practitioner_from_dict(json.loads(line))
+def read_practitioners(path: Path) -> RecordFile:
+    """The generated (trusted) records, without per-row validation: the build is what is measured.
+
+    An iterable of practitioners that a backend may also read in parallel parts (see
+    :class:`directory.record_files.RecordFile`); the file is read when the build iterates it.
+    """
+    return RecordFile(Path(path))

@@ -13,15 +13,20 @@ gives every facet; ``practitioner_body`` keeps the rest of the record;
 ``practitioner_text`` (FTS5) finds words; ``practitioner_specialty`` indexes specialties;
 ``cell_facet_count`` pre-counts each block of cells by facet combination (see
 :mod:`directory.sqlite_aggregates`).
+
+Building is two halves: preparing rows in Python (:mod:`directory.sqlite_rows`, in a second thread
+or, for a file of trusted records, in worker processes: :mod:`directory.sqlite_preparation`) while
+SQLite appends them to a staging table; then SQLite alone sorts them into place, fills the text
+index, the aggregates and the secondary indexes. Each step is logged (``DEBUG``) with its duration.
 """
 from __future__ import annotations
 
+import logging
 import os
-import queue
 import sqlite3
-import threading
+import time
+from contextlib import contextmanager
 from datetime import datetime, timezone
-from itertools import islice
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -29,21 +34,19 @@ from .backend import ProgressCallback
 from .model import IndexInfo, Practitioner
 from .processes import process_alive
 from .sqlite_aggregates import build_aggregates
-from .sqlite_cells import cell_of, unit_vector
-from .text_matching import search_fields
+from .sqlite_preparation import prepared_parts
+from .sqlite_rows import BODY_COLUMNS, COLUMNS, StagedRows
 
 SCHEMA_VERSION = "4"
-BATCH_SIZE = 10_000
 
-COLUMNS = ("id", "person_id", "cell", "x", "y", "z", "lat", "lon", "profession", "specialties", "sector", "optam",
-           "carte_vitale", "mode", "postal_code", "commune_code", "departement", "nom_norm", "prenom_norm",
-           "labels_norm")
+log = logging.getLogger(__name__)
 
-# The rest of a practitioner's record, kept beside the searched columns.
-BODY_COLUMNS = ("rpps", "civilite", "nom", "prenom", "site_name", "line", "commune", "phone", "precision")
+# The order of ``practitioner.doc``: by profession, then grid cell, then id (ids are unique).
+DOC_ORDER = ("profession", "cell", "id")
 
 STAGING = f"""
-CREATE TABLE staging.row ({', '.join(COLUMNS + BODY_COLUMNS)});
+CREATE TABLE staging.row (facet_alias, {', '.join(COLUMNS + BODY_COLUMNS)});
+CREATE TABLE staging.facet_alias (alias INTEGER PRIMARY KEY, facet_key INTEGER NOT NULL);
 """
 
 TABLES = """
@@ -82,25 +85,18 @@ CREATE TABLE facet_combination (id INTEGER PRIMARY KEY, profession TEXT NOT NULL
 CREATE VIRTUAL TABLE practitioner_text USING fts5(nom, prenom, labels, content='', prefix='2', detail='column');
 """
 
-FILL = f"""
-INSERT INTO facet_combination (profession, sector, specialties, mode, optam, carte_vitale)
-    SELECT DISTINCT profession, coalesce(sector, ''), specialties, coalesce(mode, ''), coalesce(optam, -1),
-                    coalesce(carte_vitale, -1) FROM staging.row;
-CREATE TABLE staging.ordered AS
-    SELECT r.rowid AS staged, f.id AS facet_key FROM staging.row r
-    JOIN facet_combination f ON f.profession = r.profession AND f.sector = coalesce(r.sector, '')
-                             AND f.specialties = r.specialties AND f.mode = coalesce(r.mode, '')
-                             AND f.optam = coalesce(r.optam, -1) AND f.carte_vitale = coalesce(r.carte_vitale, -1)
-    ORDER BY r.profession, r.cell, r.id;
-INSERT INTO practitioner (doc, facet_key, {', '.join(COLUMNS)})
-    SELECT o.rowid, o.facet_key, {', '.join('r.' + column for column in COLUMNS)}
-    FROM staging.ordered o JOIN staging.row r ON r.rowid = o.staged ORDER BY o.rowid;
-INSERT INTO practitioner_body (doc, {', '.join(BODY_COLUMNS)})
-    SELECT o.rowid, {', '.join('r.' + column for column in BODY_COLUMNS)}
-    FROM staging.ordered o JOIN staging.row r ON r.rowid = o.staged ORDER BY o.rowid;
-INSERT INTO cell_range SELECT profession, cell, MIN(doc), MAX(doc), COUNT(*) FROM practitioner GROUP BY profession, cell;
-INSERT INTO practitioner_text (rowid, nom, prenom, labels) SELECT doc, nom_norm, prenom_norm, labels_norm FROM practitioner;
-"""
+# Both tables are filled in ``doc`` order from one sort each: an empty table numbers the rows it is
+# given 1, 2, 3… so the same order gives the same ``doc`` to a practitioner's two halves.
+FILL = (
+    f"INSERT INTO practitioner (facet_key, {', '.join(COLUMNS)}) "
+    f"SELECT a.facet_key, {', '.join('r.' + column for column in COLUMNS)} FROM staging.row r "
+    f"JOIN staging.facet_alias a ON a.alias = r.facet_alias ORDER BY {', '.join('r.' + column for column in DOC_ORDER)}",
+    f"INSERT INTO practitioner_body ({', '.join(BODY_COLUMNS)}) "
+    f"SELECT {', '.join(BODY_COLUMNS)} FROM staging.row ORDER BY {', '.join(DOC_ORDER)}",
+)
+
+TEXT = ("INSERT INTO practitioner_text (rowid, nom, prenom, labels) "
+        "SELECT doc, nom_norm, prenom_norm, labels_norm FROM practitioner")
 
 INDEXES = """
 CREATE UNIQUE INDEX practitioner_by_id ON practitioner (id);
@@ -112,84 +108,73 @@ CREATE INDEX practitioner_by_departement ON practitioner (departement);
 CREATE INDEX practitioner_by_name ON practitioner (nom_norm, prenom_norm, id);
 """
 
-
-def _bool_column(value: bool | None) -> int | None:
-    return None if value is None else int(value)
-
-
-def _staged_row(practitioner: Practitioner) -> tuple:
-    fields = search_fields(practitioner)
-    lat, lon = practitioner.location.lat, practitioner.location.lon
-    address = practitioner.address
-    return (practitioner.id, practitioner.person_id, cell_of(lat, lon), *unit_vector(lat, lon), lat, lon,
-            practitioner.profession, " ".join(practitioner.specialties), practitioner.sector,
-            _bool_column(practitioner.optam), _bool_column(practitioner.carte_vitale), practitioner.mode,
-            address.postal_code, address.commune_code, address.departement, fields["nom"], fields["prenom"],
-            fields["labels"], practitioner.rpps, practitioner.civilite, practitioner.nom, practitioner.prenom,
-            practitioner.site_name, address.line, address.commune, practitioner.phone, practitioner.location.precision)
+SPECIALTIES = """
+INSERT INTO practitioner_specialty
+    SELECT DISTINCT s.value, p.doc FROM practitioner p, json_each('["' || replace(p.specialties, ' ', '","') || '"]') s
+    WHERE p.specialties != '';
+"""
 
 
-def _staged_batches(practitioners: Iterable[Practitioner]) -> Iterator[list[tuple]]:
-    """Batches of staging rows, the first practitioner of each id only."""
-    seen, iterator = set(), iter(practitioners)
-    while batch := list(islice(iterator, BATCH_SIZE)):
-        rows = []
-        for practitioner in batch:
-            if practitioner.id not in seen:
-                seen.add(practitioner.id)
-                rows.append(_staged_row(practitioner))
-        yield rows
+@contextmanager
+def _phase(name: str) -> Iterator[None]:
+    """Log how long one step of a build took (``DEBUG``): where a build's time goes.
+
+    Wall time and this process's processor time: on a busy machine the second is the steadier one.
+    """
+    started, processor = time.monotonic(), time.process_time()
+    yield
+    log.debug("sqlite build phase %s: %.2f s (%.2f s processor)", name, time.monotonic() - started,
+              time.process_time() - processor)
 
 
 def _stage(connection: sqlite3.Connection, practitioners: Iterable[Practitioner],
-           on_progress: ProgressCallback | None) -> int:
-    """Write every practitioner (first of each id) into the staging table; return how many.
+           on_progress: ProgressCallback | None) -> StagedRows:
+    """Append every practitioner (first of each id) to the staging table, in arrival order.
 
-    Rows are prepared in a second thread while SQLite writes the previous batch (it releases the
-    GIL while it works), so both cores are used.
+    Rows are prepared elsewhere (a thread or worker processes) while SQLite writes the previous
+    batch, so both cores are used.
     """
-    insert = f"INSERT INTO staging.row VALUES ({','.join('?' * (len(COLUMNS) + len(BODY_COLUMNS)))})"
-    written = 0
-    for rows in prefetched(_staged_batches(practitioners)):
-        connection.executemany(insert, rows)
-        written += len(rows)
+    insert = f"INSERT INTO staging.row VALUES ({','.join('?' * (1 + len(COLUMNS) + len(BODY_COLUMNS)))})"
+    staged = StagedRows()
+    for part in prepared_parts(practitioners):
+        connection.executemany(insert, staged.keep(part))
         if on_progress is not None:
-            on_progress(written)
-    return written
+            on_progress(staged.written)
+    return staged
 
 
-_DONE = object()
+def _fill(connection: sqlite3.Connection, staged: StagedRows) -> None:
+    """The tables read by queries, from the staging rows and what was learnt while staging them.
+
+    One transaction (``executescript`` would commit it: statements are run one by one).
+    """
+    connection.execute("BEGIN")
+    with _phase("facet_combination and cell_range"):
+        connection.executemany("INSERT INTO facet_combination VALUES (?, ?, ?, ?, ?, ?, ?)",
+                               staged.facet_combinations())
+        connection.executemany("INSERT INTO cell_range VALUES (?, ?, ?, ?, ?)", staged.cell_ranges())
+        connection.executemany("INSERT INTO staging.facet_alias VALUES (?, ?)", staged.aliases)
+    with _phase("sorted copy"):
+        for statement in FILL:
+            connection.execute(statement)
+    with _phase("full-text fill"):
+        connection.execute(TEXT)
+    connection.execute("COMMIT")
 
 
-def prefetched(iterable: Iterable, depth: int = 2) -> Iterator:
-    """Iterate ``iterable`` in a background thread, ``depth`` items ahead; its errors are raised here."""
-    items: queue.Queue = queue.Queue(maxsize=depth)
-    stop = threading.Event()
-
-    def produce() -> None:
-        try:
-            for item in iterable:
-                if stop.is_set():
-                    return
-                items.put(item)
-            items.put(_DONE)
-        except BaseException as error:  # handed to the consumer
-            items.put(error)
-
-    worker = threading.Thread(target=produce, name="index-rows", daemon=True)
-    worker.start()
-    try:
-        while (item := items.get()) is not _DONE:
-            if isinstance(item, BaseException):
-                raise item
-            yield item
-    finally:
-        stop.set()
-        while worker.is_alive():
-            try:
-                items.get_nowait()
-            except queue.Empty:
-                worker.join(0.05)
+def _finish(connection: sqlite3.Connection, meta: dict[str, str]) -> None:
+    """Aggregates, secondary indexes, metadata, a merged text index and planner statistics."""
+    with _phase("aggregates"):
+        build_aggregates(connection)
+    with _phase("indexes"):
+        connection.executescript(INDEXES)
+    with _phase("practitioner_specialty"):
+        connection.executescript(SPECIALTIES)
+    connection.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
+    with _phase("full-text optimize"):
+        connection.execute("INSERT INTO practitioner_text(practitioner_text) VALUES ('optimize')")
+    with _phase("analyze"):
+        connection.execute("ANALYZE")
 
 
 def _remove_stale_loads(path: Path) -> None:
@@ -219,25 +204,17 @@ def build_index_file(path: Path, practitioners: Iterable[Practitioner], *, data_
         connection.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA staging.journal_mode=OFF;"
                                  "PRAGMA staging.synchronous=OFF; PRAGMA cache_size=-262144; PRAGMA temp_store=FILE;")
         connection.executescript(TABLES + STAGING)
-        connection.execute("BEGIN")
-        written = _stage(connection, practitioners, on_progress)
-        connection.execute("COMMIT")
-        connection.executescript("BEGIN;" + FILL + "COMMIT;")
+        with _phase("staging"):
+            connection.execute("BEGIN")
+            staged = _stage(connection, practitioners, on_progress)
+            connection.execute("COMMIT")
+        _fill(connection, staged)
         connection.execute("DETACH DATABASE staging")
         staging.unlink(missing_ok=True)
-        build_aggregates(connection)
-        connection.executescript(INDEXES)
-        connection.executescript(f"""
-            INSERT INTO practitioner_specialty
-                SELECT DISTINCT s.value, p.doc FROM practitioner p, json_each('["' || replace(p.specialties, ' ', '","') || '"]') s
-                WHERE p.specialties != '';
-        """)
+        written = staged.written
         built_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
-        meta = {"schema_version": SCHEMA_VERSION, "documents": str(written), "data_date": data_date or "",
-                "demo": "1" if demo else "0", "built_at": built_at}
-        connection.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
-        connection.execute("INSERT INTO practitioner_text(practitioner_text) VALUES ('optimize')")
-        connection.execute("ANALYZE")
+        _finish(connection, {"schema_version": SCHEMA_VERSION, "documents": str(written),
+                             "data_date": data_date or "", "demo": "1" if demo else "0", "built_at": built_at})
     except BaseException:
         connection.close()
         loading.unlink(missing_ok=True)
