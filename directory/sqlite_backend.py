@@ -20,7 +20,7 @@ from collections import Counter, OrderedDict
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, NamedTuple
+from typing import Iterable, Iterator, NamedTuple
 
 from .backend import BackendSettings, BackendUnavailable, ProgressCallback
 from .cursors import decode_cursor, encode_cursor
@@ -48,6 +48,9 @@ BLOCKS_FROM_CELLS = 32
 # Walking the name index costs this many scanned rows per row it visits (a lookup in the table each).
 NAME_WALK_COST = 3
 
+# A place of at most this many rows is read whole when words are searched in it (no full-text lookup).
+SCAN_SMALL_PLACES = 3000
+
 # Totals and facets kept for the next pages of the same searches.
 RECENT_COUNTS = 512
 
@@ -74,6 +77,18 @@ def record_from_row(row: tuple) -> Practitioner:
                         optam=_optional_bool(optam), carte_vitale=_optional_bool(carte_vitale), mode=mode,
                         address=Address(line, postal_code, commune, commune_code, departement), phone=phone,
                         location=Location(lat, lon, precision), site_name=site_name)
+
+
+def docs_in_runs(docs: Iterable[int], runs: list[tuple[int, int]]) -> Iterator[int]:
+    """The ``docs`` (ascending) that fall in one of the ``runs`` (ascending, disjoint first-last pairs)."""
+    position, count = 0, len(runs)
+    for doc in docs:
+        while position < count and runs[position][1] < doc:
+            position += 1
+        if position == count:
+            return
+        if doc >= runs[position][0]:
+            yield doc
 
 
 def look_radii(radius_km: float, wanted: int, total: int, after: list | None) -> list[float]:
@@ -330,9 +345,9 @@ class SqliteBackend:
 
     def _text_and_place_source(self, query: SearchQuery) -> tuple[str | None, list]:
         """What to read for ``query`` (see :meth:`_source`). With words and a place: the place's rows
-        when there are fewer of them than the rows the full-text index matches (each one a random
-        read, a few times dearer than a scanned row), else the full-text matches that lie in the
-        place's runs of rows, found from their numbers alone so that only those rows are read."""
+        when there are few of them, or fewer than the rows the full-text index matches (each one a
+        random read, a few times dearer than a scanned row); else the full-text matches that lie in
+        the place's runs of rows, found from their numbers alone so that only those rows are read."""
         tokens = query_tokens(query.text)
         if not tokens or geographic_box(query) is None:
             return self._source(query)
@@ -340,15 +355,14 @@ class SqliteBackend:
         if source is None:
             return None, []
         place_rows = sum(last - first + 1 for first, last in zip(ranges[::2], ranges[1::2]))
-        match = fts_match_expression(tokens)
-        text_rows = self._read("SELECT COUNT(*) FROM practitioner_text WHERE practitioner_text MATCH ?", (match,))[0][0]
-        if place_rows < TEXT_LOOKUP_COST * text_rows:
+        if place_rows <= SCAN_SMALL_PLACES:
             return source, ranges
         runs = sorted(zip(ranges[::2], ranges[1::2]))  # disjoint
-        firsts, lasts = [first for first, _ in runs], [last for _, last in runs]
-        docs = [doc for (doc,) in self._read("SELECT rowid FROM practitioner_text WHERE practitioner_text MATCH ?",
-                                             (match,))
-                if (run := bisect_right(firsts, doc) - 1) >= 0 and doc <= lasts[run]]
+        matches = self._read("SELECT rowid FROM practitioner_text WHERE practitioner_text MATCH ? "
+                             "AND rowid BETWEEN ? AND ?", (fts_match_expression(tokens), runs[0][0], runs[-1][1]))
+        if place_rows < TEXT_LOOKUP_COST * len(matches):
+            return source, ranges
+        docs = list(docs_in_runs((doc for (doc,) in matches), runs))
         if not docs:
             return None, []
         return "json_each(?) AS c JOIN practitioner p ON p.doc = c.value", [json.dumps(docs)]

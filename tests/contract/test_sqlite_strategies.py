@@ -23,6 +23,7 @@ def embedded(tmp_path_factory, generated_population):
 def test_words_near_a_place_give_the_same_answer_whichever_way_they_are_read(embedded, generated_population,
                                                                               monkeypatch, lookup_cost):
     monkeypatch.setattr(sqlite_backend, "TEXT_LOOKUP_COST", lookup_cost)
+    monkeypatch.setattr(sqlite_backend, "SCAN_SMALL_PLACES", 0)
     rng = random.Random(3)
     for _ in range(25):
         anchor = rng.choice(generated_population)
@@ -77,6 +78,7 @@ def test_name_sorted_pages_over_a_place_are_the_same_whichever_way_they_are_read
 
 def test_words_near_a_place_with_professions_in_any_order_or_repeated_find_every_match_once(embedded, generated_population, monkeypatch):
     monkeypatch.setattr(sqlite_backend, "TEXT_LOOKUP_COST", 0)
+    monkeypatch.setattr(sqlite_backend, "SCAN_SMALL_PLACES", 0)
     rng = random.Random(4)
     for _ in range(15):
         anchor = rng.choice(generated_population)
@@ -86,3 +88,10 @@ def test_words_near_a_place_with_professions_in_any_order_or_repeated_find_every
         page = embedded.search(query)
         assert page.total == total >= 1
         assert [hit.practitioner.id for hit in page.hits] == ids[:50]
+
+
+def test_full_text_matches_are_kept_when_they_fall_in_a_run_of_the_place():
+    runs = [(10, 12), (20, 20), (30, 40)]
+    assert list(sqlite_backend.docs_in_runs([1, 10, 11, 13, 19, 20, 21, 29, 35, 40, 41, 99], runs)) == [10, 11, 20, 35, 40]
+    assert list(sqlite_backend.docs_in_runs([5, 50], runs)) == []
+    assert list(sqlite_backend.docs_in_runs([], runs)) == []
