@@ -58,10 +58,11 @@ RECENT_COUNTS = 512
 MMAP_BYTES = 4 << 30
 CACHE_KIB = 65536
 
-RECORD_SELECT = (
-    "SELECT p.doc, p.id, p.person_id, b.rpps, b.civilite, b.nom, b.prenom, p.profession, p.specialties, p.sector, "
+RECORD_COLUMNS = (
+    "p.doc, p.id, p.person_id, b.rpps, b.civilite, b.nom, b.prenom, p.profession, p.specialties, p.sector, "
     "p.optam, p.carte_vitale, p.mode, b.site_name, b.line, p.postal_code, b.commune, p.commune_code, p.departement, "
-    "b.phone, p.lat, p.lon, b.precision FROM practitioner p JOIN practitioner_body b ON b.doc = p.doc")
+    "b.phone, p.lat, p.lon, b.precision")
+RECORD_SELECT = f"SELECT {RECORD_COLUMNS} FROM practitioner p JOIN practitioner_body b ON b.doc = p.doc"
 
 
 def _optional_bool(value: int | None) -> bool | None:
@@ -228,13 +229,15 @@ class SqliteBackend:
                 return SearchPage(total=0, hits=[], facets=self._facets_of({}) if query.facets else {})
             where = where_clause(query, scanning=bool(source_params))
             total, facets, rows = self._search_in_one_pass(query, source, source_params, where, after, page)
+            bodies = self._bodies([row[0] for row in rows]) if rows else {}
+            entries = [(row, bodies[row[0]]) for row in rows]
         else:
             total, facets = self._counted(query, lambda: self._total_and_facets(query))
-            rows = self._page_rows(query, after, page, total) if total else []
-        has_more, rows = len(rows) > query.per_page, rows[:query.per_page]
-        bodies = self._bodies([row[0] for row in rows]) if rows else {}
-        hits = [Hit(bodies[row[0]], self._distance(query, bodies[row[0]])) for row in rows]
-        next_cursor = encode_cursor(query, cursor_keys(query.effective_sort, rows[-1]), page + 1) if rows and has_more else None
+            entries = self._page_rows(query, after, page, total) if total else []
+        has_more, entries = len(entries) > query.per_page, entries[:query.per_page]
+        hits = [Hit(practitioner, self._distance(query, practitioner)) for _, practitioner in entries]
+        next_cursor = (encode_cursor(query, cursor_keys(query.effective_sort, entries[-1][0]), page + 1)
+                       if entries and has_more else None)
         return SearchPage(total=total, hits=hits, facets=facets, next_cursor=next_cursor)
 
     def _counted(self, query: SearchQuery, count):
@@ -277,8 +280,9 @@ class SqliteBackend:
             start = (page - 1) * query.per_page
         return total, facets, [row for _, row in keyed[start:start + query.per_page + 1]]
 
-    def _page_rows(self, query: SearchQuery, after: list | None, page: int, total: int) -> list[tuple]:
-        """The page's rows ``(doc, key, nom, prenom, id)``, one more than asked to tell if more follow.
+    def _page_rows(self, query: SearchQuery, after: list | None, page: int, total: int) -> list[tuple[tuple, Practitioner]]:
+        """The page's rows (sort keys and record, see :meth:`_ordered_rows`), one more than asked to tell
+        if more follow.
 
         Sorted by distance, the nearest rows are looked for first in smaller circles, sized from the
         number of matches so that they probably hold enough: when a smaller circle already holds
@@ -311,16 +315,25 @@ class SqliteBackend:
         return rows
 
     def _ordered_rows(self, query: SearchQuery, after: list | None, page: int, source: str, source_params: list,
-                      where) -> list[tuple]:
+                      where) -> list[tuple[tuple, Practitioner]]:
+        """The page's rows in order, each as its sort keys ``(doc, key, nom, prenom, id)`` and its record,
+        read in one statement (the records are joined to the page once it is cut)."""
         order = ordering(query)
         inner = (f"SELECT p.doc AS doc, {order.key_sql} AS key, p.nom_norm AS nom, p.prenom_norm AS prenom, "
                  f"p.id AS id FROM {source} WHERE {where.sql()}")
         params = [*order.key_params, *source_params, *where.params]
         if after is not None:
-            return self._read(f"SELECT doc, key, nom, prenom, id FROM ({inner}) WHERE {order.keyset} "
-                              f"ORDER BY {order.order_by} LIMIT ?", [*params, *after, query.per_page + 1])
-        return self._read(f"SELECT doc, key, nom, prenom, id FROM ({inner}) ORDER BY {order.order_by} "
-                          f"LIMIT ? OFFSET ?", [*params, query.per_page + 1, (page - 1) * query.per_page])
+            page_sql = (f"SELECT doc, key, nom, prenom, id FROM ({inner}) WHERE {order.keyset} "
+                        f"ORDER BY {order.order_by} LIMIT ?")
+            params += [*after, query.per_page + 1]
+        else:
+            page_sql = f"SELECT doc, key, nom, prenom, id FROM ({inner}) ORDER BY {order.order_by} LIMIT ? OFFSET ?"
+            params += [query.per_page + 1, (page - 1) * query.per_page]
+        rows = self._read(f"SELECT o.doc, o.key, o.nom, o.prenom, o.id, {RECORD_COLUMNS} FROM ({page_sql}) AS o "
+                          "JOIN practitioner p ON p.doc = o.doc JOIN practitioner_body b ON b.doc = o.doc", params)
+        sort = query.effective_sort
+        rows.sort(key=lambda row: cursor_keys(sort, row[:5]))  # the join does not keep the page's order
+        return [(row[:5], record_from_row(row[5:])) for row in rows]
 
     def _name_index_to_walk(self, query: SearchQuery, wanted: int, total: int, place_ranges: list[int]) -> str | None:
         """Sorted by name over a place (its runs of rows ``place_ranges``): the name index to walk in
