@@ -10,12 +10,14 @@ TARGETS = {"sqlite": {"build_per_s": 50_000, "p95_ms": 25}, "elasticsearch": {"b
 
 
 def latest_results(results_dir: Path) -> dict[str, dict]:
+    """The newest result of each backend at each size, keyed ``backend`` (1,000,000) or ``backend size``."""
     latest = {}
     for path in sorted(results_dir.glob("*.json")):
         result = json.loads(path.read_text(encoding="utf-8"))
         if "backend" in result:
-            latest[result["backend"]] = result | {"file": path.name}
-    return latest
+            key = result["backend"] if result["size"] == 1_000_000 else f"{result['backend']} {result['size']}"
+            latest[key] = result | {"file": path.name}
+    return dict(sorted(latest.items()))
 
 
 def _row(kind: str, result: dict) -> str:
@@ -39,9 +41,12 @@ def plot(latest: dict[str, dict], path: Path) -> Path:
     series = []
     for name, result in latest.items():
         series.append((f"{name} (p50)", [result["in_process_ms"].get(k, {}).get("p50", 0) for k in KINDS]))
-    if latest:
-        first = next(iter(latest.values()))
-        series.append(("référence NumPy (p50)", [first["baseline_ms"].get(k, {}).get("p50", 0) for k in KINDS]))
+    baselines = {}
+    for result in latest.values():  # one baseline per size: the first result measured at that size
+        baselines.setdefault(result["size"], result["baseline_ms"])
+    for size, baseline in sorted(baselines.items()):
+        label = "référence NumPy (p50)" if len(baselines) == 1 else f"référence NumPy {size:,} (p50)".replace(",", " ")
+        series.append((label, [baseline.get(k, {}).get("p50", 0) for k in KINDS]))
     figure, axis = plt.subplots(figsize=(11, 5))
     width = 0.8 / max(1, len(series))
     for index, (label, values) in enumerate(series):
@@ -67,11 +72,11 @@ def write_report(results_dir: Path, docs_dir: Path) -> Path:
              "≥ 300 requests/s over HTTP for the typical query on SQLite.", ""]
     for name, result in latest.items():
         build, machine = result["build"], result["machine"]
-        lines += [f"## {name} — {result['size']:,} practitioners ({result['date']}, `{result['file']}`)".replace(",", " "), "",
+        lines += [f"## {result['backend']} — {result['size']:,} practitioners ({result['date']}, `{result['file']}`)".replace(",", " "), "",
                   f"Machine: {machine['cpus']} cores ({machine['cpu_model']}), {machine['memory_gib']} GiB, "
                   f"Python {machine['python']}.", "",
                   f"- Build: {build['documents']:,} documents in {build['seconds']} s → **{build['documents_per_s']:,} docs/s** "
-                  f"(target {TARGETS.get(name, {}).get('build_per_s', 0):,}); peak memory {build['peak_rss_mib']} MiB; "
+                  f"(target {TARGETS.get(result['backend'], {}).get('build_per_s', 0):,}); peak memory {build['peak_rss_mib']} MiB; "
                   f"size on disk {build.get('disk_mib')} MiB.".replace(",", " "),
                   ]
         throughput = result.get("http_throughput")

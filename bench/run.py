@@ -31,6 +31,7 @@ from directory.backend import BackendSettings, open_backend
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
+REFERENCE_SIZE = 1_000_000
 
 
 def percentiles(samples_ms: list[float]) -> dict:
@@ -41,6 +42,11 @@ def percentiles(samples_ms: list[float]) -> dict:
 
     return {"count": len(ordered), "p50": at(0.50), "p95": at(0.95), "p99": at(0.99),
             "mean": round(statistics.fmean(ordered), 3)}
+
+
+def result_file_name(day: str, backend: str, size: int) -> str:
+    """``<date>-<backend>.json`` at the reference size (1,000,000), ``<date>-<backend>-<size>.json`` otherwise."""
+    return f"{day}-{backend}.json" if size == REFERENCE_SIZE else f"{day}-{backend}-{size}.json"
 
 
 def machine() -> dict:
@@ -152,7 +158,7 @@ def run_backend(name: str, url: str, data: Path, practitioners, mix, args) -> di
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--size", type=int, default=1_000_000)
+    parser.add_argument("--size", type=int, default=REFERENCE_SIZE)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--queries", type=int, default=1000)
     parser.add_argument("--backends", default="sqlite,elasticsearch")
@@ -175,7 +181,7 @@ def main() -> None:
         result = run_backend(name, url, data, practitioners, mix, args)
         if generated_s:
             result["generation_s"] = round(generated_s, 1)
-        path = RESULTS / f"{result['date']}-{name}.json"
+        path = RESULTS / result_file_name(result["date"], name, args.size)
         path.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         print(f"résultats : {path}", flush=True)
     from bench.report import write_report

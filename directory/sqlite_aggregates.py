@@ -152,37 +152,36 @@ class Cover:
 def cover_with_blocks(inside: dict[int, tuple[int, int]], levels: int = LEVELS) -> Cover:
     """The fewest aligned blocks (largest first) covering exactly the cells of ``inside``.
 
-    Per grid row the cells already covered stay one run: a block row of a lower level lies within
+    ``common[L]`` gives, for each level-L block row, the cells inside in every one of its grid rows.
+    Per block row the cells already covered stay one run: a block row of a lower level lies within
     one block row of every higher level, and its blocks extend the run on either side.
     """
-    covered: dict[int, tuple[int, int]] = {}
+    common = [inside]
+    for _ in range(levels):
+        below, here = common[-1], {}
+        for block_row in {row >> 1 for row in below}:
+            run = _intersect(below.get(2 * block_row), below.get(2 * block_row + 1))
+            if run is not None:
+                here[block_row] = run
+        common.append(here)
     blocks: list[tuple[int, int, int]] = []
-    if not inside:
-        return Cover(blocks, covered)
+    covered: dict[int, tuple[int, int]] = {}  # per block row of the level being worked on
     for level in range(levels, -1, -1):
-        size = 1 << level
-        for block_row in range(min(inside) >> level, (max(inside) >> level) + 1):
-            rows = range(block_row * size, (block_row + 1) * size)
-            common = (-1, 10 ** 9)
-            for row in rows:
-                common = _intersect(common, inside.get(row))
-                if common is None:
-                    break
-            if common is None:
-                continue
-            first_block, last_block = ceil(common[0] / size), (common[1] + 1) // size - 1
-            done = covered.get(rows[0])
+        size, above = 1 << level, covered
+        covered = {}
+        for block_row, (first_cell, last_cell) in sorted(common[level].items()):
+            first_block, last_block = -(-first_cell // size), (last_cell + 1) // size - 1
+            done = above.get(block_row >> 1)
             runs = ([(first_block, last_block)] if done is None else
                     [(first_block, done[0] // size - 1), ((done[1] + 1) // size, last_block)])
+            run = done
             for first, last in runs:
                 if first <= last:
                     blocks.append((level, block_row * ROW_STRIDE + first, block_row * ROW_STRIDE + last))
-            new_first = min([first * size for first, last in runs if first <= last] + ([done[0]] if done else []), default=None)
-            new_last = max([(last + 1) * size - 1 for first, last in runs if first <= last] + ([done[1]] if done else []),
-                           default=None)
-            if new_first is not None:
-                for row in rows:
-                    covered[row] = (new_first, new_last)
+                    run = (first * size, (last + 1) * size - 1) if run is None else \
+                        (min(run[0], first * size), max(run[1], (last + 1) * size - 1))
+            if run is not None:
+                covered[block_row] = run
     return Cover(blocks, covered)
 
 

@@ -8,6 +8,7 @@ distances computed from the stored coordinates.
 """
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import threading
@@ -16,17 +17,18 @@ from math import acos, sqrt
 from array import array
 from bisect import bisect_left, bisect_right
 from collections import Counter, OrderedDict
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, NamedTuple
+from typing import Iterable, Iterator, NamedTuple
 
 from .backend import BackendSettings, BackendUnavailable, ProgressCallback
-from .cursors import decode_cursor, encode_cursor, query_fingerprint
+from .cursors import decode_cursor, encode_cursor
 from .distance import EARTH_RADIUS_KM, great_circle_km
 from .model import (FACET_FIELDS, Address, Location, SORT_DISTANCE, SORT_NAME, SORT_RELEVANCE, FacetCount, Hit, IndexInfo, Practitioner,
                     SearchPage, SearchQuery)
 from .sqlite_aggregates import can_use_aggregates, cover_with_blocks, edge_cell_runs, inside_cells
-from .sqlite_cells import ROW_STRIDE, row_spans
+from .sqlite_cells import ROW_STRIDE, circle_row_spans, row_spans
 from .sqlite_queries import fts_match_expression, geographic_box, ordering, where_clause
 from .sqlite_schema import SCHEMA_VERSION, build_index_file
 from .text_matching import query_tokens
@@ -40,8 +42,14 @@ PROGRESS_STEPS = 5_000
 # fewer rows than half the text's matches.
 TEXT_LOOKUP_COST = 0.5
 
+# Places of fewer grid cells than this are counted row by row: too few of their cells are wholly inside.
+BLOCKS_FROM_CELLS = 32
+
 # Walking the name index costs this many scanned rows per row it visits (a lookup in the table each).
 NAME_WALK_COST = 3
+
+# A place of at most this many rows is read whole when words are searched in it (no full-text lookup).
+SCAN_SMALL_PLACES = 3000
 
 # Totals and facets kept for the next pages of the same searches.
 RECENT_COUNTS = 512
@@ -50,10 +58,11 @@ RECENT_COUNTS = 512
 MMAP_BYTES = 4 << 30
 CACHE_KIB = 65536
 
-RECORD_SELECT = (
-    "SELECT p.doc, p.id, p.person_id, b.rpps, b.civilite, b.nom, b.prenom, p.profession, p.specialties, p.sector, "
+RECORD_COLUMNS = (
+    "p.doc, p.id, p.person_id, b.rpps, b.civilite, b.nom, b.prenom, p.profession, p.specialties, p.sector, "
     "p.optam, p.carte_vitale, p.mode, b.site_name, b.line, p.postal_code, b.commune, p.commune_code, p.departement, "
-    "b.phone, p.lat, p.lon, b.precision FROM practitioner p JOIN practitioner_body b ON b.doc = p.doc")
+    "b.phone, p.lat, p.lon, b.precision")
+RECORD_SELECT = f"SELECT {RECORD_COLUMNS} FROM practitioner p JOIN practitioner_body b ON b.doc = p.doc"
 
 
 def _optional_bool(value: int | None) -> bool | None:
@@ -69,6 +78,18 @@ def record_from_row(row: tuple) -> Practitioner:
                         optam=_optional_bool(optam), carte_vitale=_optional_bool(carte_vitale), mode=mode,
                         address=Address(line, postal_code, commune, commune_code, departement), phone=phone,
                         location=Location(lat, lon, precision), site_name=site_name)
+
+
+def docs_in_runs(docs: Iterable[int], runs: list[tuple[int, int]]) -> Iterator[int]:
+    """The ``docs`` (ascending) that fall in one of the ``runs`` (ascending, disjoint first-last pairs)."""
+    position, count = 0, len(runs)
+    for doc in docs:
+        while position < count and runs[position][1] < doc:
+            position += 1
+        if position == count:
+            return
+        if doc >= runs[position][0]:
+            yield doc
 
 
 def look_radii(radius_km: float, wanted: int, total: int, after: list | None) -> list[float]:
@@ -149,22 +170,21 @@ class SqliteBackend:
             connection.close()
             raise BackendUnavailable(f"index SQLite d'un autre format ({version[0] if version else '?'}, attendu "
                                      f"{SCHEMA_VERSION}) : reconstruisez-le avec « annuaire index »")
+        # one handler per connection, reading this thread's deadline (set by each statement)
+        connection.set_progress_handler(lambda: time.monotonic() > self._local.deadline, PROGRESS_STEPS)
         self._local.current = (inode, connection)
         return connection
 
     def _read(self, sql: str, params=()) -> list[tuple]:
         """Rows of one statement, given up (:class:`BackendUnavailable`) past the configured timeout."""
         connection = self._connection()
-        deadline = time.monotonic() + self.settings.timeout_s
-        connection.set_progress_handler(lambda: time.monotonic() > deadline, PROGRESS_STEPS)
+        self._local.deadline = time.monotonic() + self.settings.timeout_s
         try:
             return connection.execute(sql, params).fetchall()
         except sqlite3.OperationalError as error:
             if "interrupted" in str(error):
                 raise BackendUnavailable(f"requête SQLite interrompue après {self.settings.timeout_s} s") from error
             raise BackendUnavailable(f"index SQLite indisponible : {error}") from error
-        finally:
-            connection.set_progress_handler(None, 0)
 
     def close(self) -> None:
         current = getattr(self._local, "current", None)
@@ -202,28 +222,28 @@ class SqliteBackend:
         return tuple(self._read(sql))
 
     def search(self, query: SearchQuery) -> SearchPage:
-        source, source_params = self._source(query, scan_text=self._scan_beats_text_index(query))
-        if source is None:
-            empty = ordered_facets({name: Counter() for name in FACET_FIELDS}) if query.facets else {}
-            return SearchPage(total=0, hits=[], facets=empty)
-        where = where_clause(query, scanning=bool(source_params))
         after, page = decode_cursor(query) if query.cursor is not None else (None, query.page)
         if query_tokens(query.text):
+            source, source_params = self._text_and_place_source(query)
+            if source is None:
+                return SearchPage(total=0, hits=[], facets=self._facets_of({}) if query.facets else {})
+            where = where_clause(query, scanning=bool(source_params))
             total, facets, rows = self._search_in_one_pass(query, source, source_params, where, after, page)
+            bodies = self._bodies([row[0] for row in rows]) if rows else {}
+            entries = [(row, bodies[row[0]]) for row in rows]
         else:
-            total, facets = self._counted(query, lambda: self._total_and_facets(
-                query, source, [*source_params, *where.params], where))
-            rows = self._page_rows(query, after, page, total) if total else []
-        has_more, rows = len(rows) > query.per_page, rows[:query.per_page]
-        bodies = self._bodies([row[0] for row in rows]) if rows else {}
-        hits = [Hit(bodies[row[0]], self._distance(query, bodies[row[0]])) for row in rows]
-        next_cursor = encode_cursor(query, cursor_keys(query.effective_sort, rows[-1]), page + 1) if rows and has_more else None
+            total, facets = self._counted(query, lambda: self._total_and_facets(query))
+            entries = self._page_rows(query, after, page, total) if total else []
+        has_more, entries = len(entries) > query.per_page, entries[:query.per_page]
+        hits = [Hit(practitioner, self._distance(query, practitioner)) for _, practitioner in entries]
+        next_cursor = (encode_cursor(query, cursor_keys(query.effective_sort, entries[-1][0]), page + 1)
+                       if entries and has_more else None)
         return SearchPage(total=total, hits=hits, facets=facets, next_cursor=next_cursor)
 
     def _counted(self, query: SearchQuery, count):
         """The total and facets of ``query``, computed by ``count()`` once per index file and query: the file
         never changes, so the next pages of the same search (cursor or page) reuse them."""
-        key = (self._file_identity(), query_fingerprint(query), query.facets)
+        key = (self._file_identity(), replace(query, page=1, cursor=None, per_page=1, sort=query.effective_sort))
         with self._counts_lock:
             if key in self._recent_counts:
                 self._recent_counts.move_to_end(key)
@@ -260,8 +280,9 @@ class SqliteBackend:
             start = (page - 1) * query.per_page
         return total, facets, [row for _, row in keyed[start:start + query.per_page + 1]]
 
-    def _page_rows(self, query: SearchQuery, after: list | None, page: int, total: int) -> list[tuple]:
-        """The page's rows ``(doc, key, nom, prenom, id)``, one more than asked to tell if more follow.
+    def _page_rows(self, query: SearchQuery, after: list | None, page: int, total: int) -> list[tuple[tuple, Practitioner]]:
+        """The page's rows (sort keys and record, see :meth:`_ordered_rows`), one more than asked to tell
+        if more follow.
 
         Sorted by distance, the nearest rows are looked for first in smaller circles, sized from the
         number of matches so that they probably hold enough: when a smaller circle already holds
@@ -269,9 +290,15 @@ class SqliteBackend:
         that holds many of the matches, the name index is walked in order instead of reading the place.
         """
         wanted = query.per_page + 1 + (0 if after is not None else (page - 1) * query.per_page)
-        if self._walk_names(query, wanted, total):
-            return self._ordered_rows(query, after, page, "practitioner p INDEXED BY practitioner_by_name", [],
-                                      where_clause(query))
+        if query.effective_sort == SORT_NAME:
+            source, source_params = self._source(query)
+            if source is None:
+                return []
+            name_index = self._name_index_to_walk(query, wanted, total, source_params)
+            if name_index is not None:
+                source, source_params = f"practitioner p INDEXED BY {name_index}", []
+            return self._ordered_rows(query, after, page, source, source_params,
+                                      where_clause(query, scanning=bool(source_params)))
         radii = [None]
         if query.effective_sort == SORT_DISTANCE and query.circle.radius_km >= 1 and wanted <= 200:
             radii = look_radii(query.circle.radius_km, wanted, total, after) + [None]
@@ -288,27 +315,40 @@ class SqliteBackend:
         return rows
 
     def _ordered_rows(self, query: SearchQuery, after: list | None, page: int, source: str, source_params: list,
-                      where) -> list[tuple]:
+                      where) -> list[tuple[tuple, Practitioner]]:
+        """The page's rows in order, each as its sort keys ``(doc, key, nom, prenom, id)`` and its record,
+        read in one statement (the records are joined to the page once it is cut)."""
         order = ordering(query)
         inner = (f"SELECT p.doc AS doc, {order.key_sql} AS key, p.nom_norm AS nom, p.prenom_norm AS prenom, "
                  f"p.id AS id FROM {source} WHERE {where.sql()}")
         params = [*order.key_params, *source_params, *where.params]
         if after is not None:
-            return self._read(f"SELECT doc, key, nom, prenom, id FROM ({inner}) WHERE {order.keyset} "
-                              f"ORDER BY {order.order_by} LIMIT ?", [*params, *after, query.per_page + 1])
-        return self._read(f"SELECT doc, key, nom, prenom, id FROM ({inner}) ORDER BY {order.order_by} "
-                          f"LIMIT ? OFFSET ?", [*params, query.per_page + 1, (page - 1) * query.per_page])
+            page_sql = (f"SELECT doc, key, nom, prenom, id FROM ({inner}) WHERE {order.keyset} "
+                        f"ORDER BY {order.order_by} LIMIT ?")
+            params += [*after, query.per_page + 1]
+        else:
+            page_sql = f"SELECT doc, key, nom, prenom, id FROM ({inner}) ORDER BY {order.order_by} LIMIT ? OFFSET ?"
+            params += [query.per_page + 1, (page - 1) * query.per_page]
+        rows = self._read(f"SELECT o.doc, o.key, o.nom, o.prenom, o.id, {RECORD_COLUMNS} FROM ({page_sql}) AS o "
+                          "JOIN practitioner p ON p.doc = o.doc JOIN practitioner_body b ON b.doc = o.doc", params)
+        sort = query.effective_sort
+        rows.sort(key=lambda row: cursor_keys(sort, row[:5]))  # the join does not keep the page's order
+        return [(row[:5], record_from_row(row[5:])) for row in rows]
 
-    def _walk_names(self, query: SearchQuery, wanted: int, total: int) -> bool:
-        """Sorted by name with a place and no words: whether walking the name index (about
-        ``wanted × documents / total`` rows, each a lookup) costs less than reading the place's rows."""
-        if query.effective_sort != SORT_NAME or query_tokens(query.text) or geographic_box(query) is None:
-            return False
-        source, source_params = self._source(query)
-        if source is None:
-            return False
-        place_rows = sum(last - first + 1 for first, last in zip(source_params[::2], source_params[1::2]))
-        return NAME_WALK_COST * wanted * self._catalogue()["documents"] / total < place_rows
+    def _name_index_to_walk(self, query: SearchQuery, wanted: int, total: int, place_ranges: list[int]) -> str | None:
+        """Sorted by name over a place (its runs of rows ``place_ranges``): the name index to walk in
+        order (by profession then name when one profession is asked for), when visiting about
+        ``wanted × rows indexed / total`` of its rows, each a lookup, costs less than reading the
+        place's rows; else ``None``."""
+        if not place_ranges or len(query.professions) > 1:
+            return None
+        catalogue = self._catalogue()
+        if query.professions:
+            index, indexed = "practitioner_by_profession_name", catalogue["profession_documents"].get(query.professions[0], 0)
+        else:
+            index, indexed = "practitioner_by_name", catalogue["documents"]
+        place_rows = sum(last - first + 1 for first, last in zip(place_ranges[::2], place_ranges[1::2]))
+        return index if NAME_WALK_COST * wanted * indexed / total < place_rows else None
 
     @staticmethod
     def _distance(query: SearchQuery, practitioner: Practitioner) -> float | None:
@@ -316,19 +356,29 @@ class SqliteBackend:
             return None
         return great_circle_km(query.circle.lat, query.circle.lon, practitioner.location.lat, practitioner.location.lon)
 
-    def _scan_beats_text_index(self, query: SearchQuery) -> bool:
-        """With words and a place, whether reading the place's rows costs less than following every
-        row the full-text index matches (each one a random read, a few times dearer than a scanned row)."""
+    def _text_and_place_source(self, query: SearchQuery) -> tuple[str | None, list]:
+        """What to read for ``query`` (see :meth:`_source`). With words and a place: the place's rows
+        when there are few of them, or fewer than the rows the full-text index matches (each one a
+        random read, a few times dearer than a scanned row); else the full-text matches that lie in
+        the place's runs of rows, found from their numbers alone so that only those rows are read."""
         tokens = query_tokens(query.text)
         if not tokens or geographic_box(query) is None:
-            return False
-        source, source_params = self._source(query, scan_text=True)
+            return self._source(query)
+        source, ranges = self._source(query, scan_text=True)
         if source is None:
-            return True
-        place_rows = sum(last - first + 1 for first, last in zip(source_params[::2], source_params[1::2]))
-        text_rows = self._read("SELECT COUNT(*) FROM practitioner_text WHERE practitioner_text MATCH ?",
-                               (fts_match_expression(tokens),))[0][0]
-        return place_rows < TEXT_LOOKUP_COST * text_rows
+            return None, []
+        place_rows = sum(last - first + 1 for first, last in zip(ranges[::2], ranges[1::2]))
+        if place_rows <= SCAN_SMALL_PLACES:
+            return source, ranges
+        runs = sorted(zip(ranges[::2], ranges[1::2]))  # disjoint
+        matches = self._read("SELECT rowid FROM practitioner_text WHERE practitioner_text MATCH ? "
+                             "AND rowid BETWEEN ? AND ?", (fts_match_expression(tokens), runs[0][0], runs[-1][1]))
+        if place_rows < TEXT_LOOKUP_COST * len(matches):
+            return source, ranges
+        docs = list(docs_in_runs((doc for (doc,) in matches), runs))
+        if not docs:
+            return None, []
+        return "json_each(?) AS c JOIN practitioner p ON p.doc = c.value", [json.dumps(docs)]
 
     def _source(self, query: SearchQuery, radius_km: float | None = None, *, scan_text: bool = False
                 ) -> tuple[str | None, list]:
@@ -338,8 +388,8 @@ class SqliteBackend:
         box = geographic_box(query, radius_km)
         if box is None or (query_tokens(query.text) and not scan_text):
             return "practitioner p", []
-        spans = self._cell_spans(box)
-        if spans is None:
+        spans = self._cell_spans(box, query, radius_km)
+        if not spans:
             return None, []
         ranges = self._doc_ranges(query, spans)
         if not ranges:
@@ -347,12 +397,19 @@ class SqliteBackend:
         return self._ranges_source(ranges), ranges
 
     @staticmethod
-    def _cell_spans(box: tuple[float, float, float, float]) -> list[tuple[int, int]] | None:
-        """Per grid row, the first and last cell the box touches (``None`` for an empty box)."""
+    def _cell_spans(box: tuple[float, float, float, float], query: SearchQuery, radius_km: float | None = None
+                    ) -> list[tuple[int, int]] | None:
+        """Per grid row, the first and last cell the box touches, cut to the circle's width in that row
+        when there is a circle (``None`` for an empty box)."""
         min_lat, max_lat, min_lon, max_lon = box
         if min_lat > max_lat or min_lon > max_lon:
             return None
-        return row_spans(max(min_lat, -90.0), min(max_lat, 89.999999), max(min_lon, -180.0), min(max_lon, 179.999999))
+        spans = row_spans(max(min_lat, -90.0), min(max_lat, 89.999999), max(min_lon, -180.0), min(max_lon, 179.999999))
+        if query.circle is not None:
+            circle = query.circle
+            spans = circle_row_spans(spans, circle.lat, circle.lon,
+                                     circle.radius_km if radius_km is None else radius_km, EARTH_RADIUS_KM)
+        return spans
 
     @staticmethod
     def _ranges_source(ranges: list[int]) -> str:
@@ -360,13 +417,18 @@ class SqliteBackend:
         return f"(VALUES {values}) AS r JOIN practitioner p ON p.doc BETWEEN r.column1 AND r.column2"
 
     def _doc_ranges(self, query: SearchQuery, cell_runs: list[tuple[int, int]]) -> list[int]:
-        """First and last doc (flattened) of the rows of each run of cells, for each profession to read."""
+        """First and last doc (flattened) of the rows of each run of cells (runs lie within one grid
+        row), for each profession to read."""
         ranges = []
         catalogue = self._catalogue()
         for profession in self._professions_to_read(query, catalogue):
-            cells, first_docs, last_docs = catalogue["cells"][profession]
+            cells, first_docs, last_docs, grid_rows = catalogue["cells"][profession]
             for first_cell, last_cell in cell_runs:
-                start, end = bisect_left(cells, first_cell), bisect_right(cells, last_cell)
+                in_row = grid_rows.get(first_cell // ROW_STRIDE)
+                if in_row is None:
+                    continue
+                start = bisect_left(cells, first_cell, in_row[0], in_row[1])
+                end = bisect_right(cells, last_cell, start, in_row[1])
                 if start < end:
                     ranges += [first_docs[start], last_docs[end - 1]]
         return ranges
@@ -374,26 +436,36 @@ class SqliteBackend:
     @staticmethod
     def _professions_to_read(query: SearchQuery, catalogue: dict) -> list[str]:
         """The professions whose rows can match: those asked for, or those that have the specialties asked for."""
-        professions = query.professions or catalogue["professions"]
+        professions = list(dict.fromkeys(query.professions)) or catalogue["professions"]
         if query.specialties:
             having = {profession for code in query.specialties for profession in catalogue["specialty_professions"].get(code, ())}
             professions = [profession for profession in professions if profession in having]
         return [profession for profession in professions if profession in catalogue["cells"]]
 
-    def _total_and_facets(self, query: SearchQuery, source: str, params: list, where) -> tuple[int, dict]:
-        if can_use_aggregates(query, bool(query_tokens(query.text))):
+    def _total_and_facets(self, query: SearchQuery) -> tuple[int, dict]:
+        """The total and facets of a search without words."""
+        if can_use_aggregates(query, has_words=False) and self._place_cells(query) >= BLOCKS_FROM_CELLS:
             counts = self._counts_by_key_from_blocks(query)
-            return sum(counts.values()), self._facets_of(counts) if query.facets else {}
-        if not query.facets:
-            return self._read(f"SELECT COUNT(*) FROM {source} WHERE {where.sql()}", params)[0][0], {}
-        rows = self._read(f"SELECT p.facet_key, COUNT(*) FROM {source} WHERE {where.sql()} GROUP BY 1", params)
-        return sum(count for _, count in rows), self._facets_of(dict(rows))
+        else:
+            source, source_params = self._source(query)
+            if source is None:
+                counts = {}
+            else:
+                where = where_clause(query, scanning=bool(source_params))
+                counts = dict(self._read(f"SELECT p.facet_key, COUNT(*) FROM {source} WHERE {where.sql()} GROUP BY 1",
+                                         [*source_params, *where.params]))
+        return sum(counts.values()), self._facets_of(counts) if query.facets else {}
+
+    def _place_cells(self, query: SearchQuery) -> int:
+        """How many grid cells the query's box touches."""
+        spans = self._cell_spans(geographic_box(query), query)
+        return sum(last - first + 1 for first, last in spans) if spans else 0
 
     def _counts_by_key_from_blocks(self, query: SearchQuery) -> Counter:
         """Matches per facet combination: cells wholly inside the place are counted from
         ``cell_facet_count``, rows of the cells its boundary crosses are tested one by one."""
         counts: Counter = Counter()
-        spans = self._cell_spans(geographic_box(query))
+        spans = self._cell_spans(geographic_box(query), query)
         if not spans:
             return counts
         cover = cover_with_blocks(inside_cells(query, range(spans[0][0] // ROW_STRIDE, spans[-1][0] // ROW_STRIDE + 1)))
@@ -414,32 +486,47 @@ class SqliteBackend:
         return counts
 
     def _facet_keys_matching(self, query: SearchQuery) -> list[int] | None:
-        """The facet combinations the query's filters accept (``None``: every one)."""
-        wanted = [(field, set(values)) for field, values in (
-            ("profession", query.professions), ("sector", query.sectors), ("mode", query.modes)) if values]
-        wanted += [(field, {"true" if value else "false"}) for field, value in (
-            ("optam", query.optam), ("carte_vitale", query.carte_vitale)) if value is not None]
-        specialties = set(query.specialties)
-        if not wanted and not specialties:
+        """The facet combinations the query's filters accept (``None``: every one), worked out once per
+        index file and set of filters."""
+        filters = (query.professions, query.sectors, query.modes, query.optam, query.carte_vitale, query.specialties)
+        if not any(filters[:3]) and query.optam is None and query.carte_vitale is None and not query.specialties:
             return None
-        return [key for key, values in self._catalogue()["facet_combinations"].items()
-                if all(getattr(values, field) in accepted for field, accepted in wanted)
-                and (not specialties or specialties.intersection(values.specialties.split()))]
+        known = self._catalogue()["keys_by_filters"]
+        if filters not in known:
+            wanted = [(field, set(values)) for field, values in (
+                ("profession", query.professions), ("sector", query.sectors), ("mode", query.modes)) if values]
+            wanted += [(field, {"true" if value else "false"}) for field, value in (
+                ("optam", query.optam), ("carte_vitale", query.carte_vitale)) if value is not None]
+            specialties = set(query.specialties)
+            known[filters] = [key for key, values in self._catalogue()["facet_combinations"].items()
+                              if all(getattr(values, field) in accepted for field, accepted in wanted)
+                              and (not specialties or specialties.intersection(values.specialties.split()))]
+        return known[filters]
 
     def _facets_of(self, counts_by_key: dict[int, int]) -> dict[str, list[FacetCount]]:
-        """The three facets from the number of matches of each facet combination."""
-        combinations = self._catalogue()["facet_combinations"]
-        counters = {name: Counter() for name in FACET_FIELDS}
+        """Every facet from the number of matches of each facet combination."""
+        slots_of, names = self._catalogue()["facet_slots"]
+        sums = [0] * len(names)
         for facet_key, count in counts_by_key.items():
-            values = combinations[facet_key]
-            counters["profession"][values.profession] += count
-            for code in values.specialties.split():
-                counters["specialty"][code] += count
-            for name, code in (("sector", values.sector), ("mode", values.mode), ("optam", values.optam),
-                               ("carte_vitale", values.carte_vitale)):
-                if code:
-                    counters[name][code] += count
+            for slot in slots_of[facet_key]:
+                sums[slot] += count
+        counters = {name: Counter() for name in FACET_FIELDS}
+        for (name, code), count in zip(names, sums):
+            if count:
+                counters[name][code] = count
         return ordered_facets(counters)
+
+    @staticmethod
+    def _facet_slots(combinations: dict[int, "FacetValues"]) -> tuple[dict[int, tuple[int, ...]], list[tuple[str, str]]]:
+        """Numbers every (facet, code) pair, and gives each combination the numbers it counts for."""
+        names: dict[tuple[str, str], int] = {}
+        slots_of = {}
+        for key, values in combinations.items():
+            pairs = [("profession", values.profession)] + [("specialty", code) for code in values.specialties.split()]
+            pairs += [(name, code) for name, code in (("sector", values.sector), ("mode", values.mode),
+                                                      ("optam", values.optam), ("carte_vitale", values.carte_vitale)) if code]
+            slots_of[key] = tuple(names.setdefault(pair, len(names)) for pair in pairs)
+        return slots_of, list(names)
 
     def _catalogue(self) -> dict:
         """What every query of this index file needs to know, read once per file."""
@@ -451,10 +538,12 @@ class SqliteBackend:
         if cached is None:
             combinations = {row[0]: FacetValues.from_row(*row[1:]) for row in self._read(
                 "SELECT id, profession, sector, specialties, mode, optam, carte_vitale FROM facet_combination")}
-            cells: dict[str, tuple[array, array, array]] = {}
+            cells: dict[str, tuple[array, array, array, dict]] = {}
             for profession, cell, first_doc, last_doc in self._read(
                     "SELECT profession, cell, first_doc, last_doc FROM cell_range ORDER BY profession, cell"):
-                columns = cells.setdefault(profession, (array("q"), array("q"), array("q")))
+                columns = cells.setdefault(profession, (array("q"), array("q"), array("q"), {}))
+                start, _ = columns[3].setdefault(cell // ROW_STRIDE, (len(columns[0]), 0))
+                columns[3][cell // ROW_STRIDE] = (start, len(columns[0]) + 1)
                 columns[0].append(cell)
                 columns[1].append(first_doc)
                 columns[2].append(last_doc)
@@ -464,7 +553,10 @@ class SqliteBackend:
                     specialty_professions.setdefault(code, set()).add(values.profession)
             documents = int(dict(self._read("SELECT key, value FROM meta")).get("documents", 0))
             cached = {"facet_combinations": combinations, "professions": sorted(cells), "cells": cells,
-                      "documents": documents,
+                      "documents": documents, "keys_by_filters": {},
+                      "facet_slots": self._facet_slots(combinations),
+                      "profession_documents": dict(self._read(
+                          "SELECT profession, SUM(documents) FROM cell_range GROUP BY profession")),
                       "specialty_professions": specialty_professions}
             self._catalogues = {inode: cached}
         return cached

@@ -6,7 +6,7 @@ the cells of one latitude row crossed by a circle or a box are one contiguous ru
 """
 from __future__ import annotations
 
-from math import cos, floor, radians, sin
+from math import acos, asin, cos, degrees, floor, pi, radians, sin
 
 CELL_DEG = 0.02
 ROW_STRIDE = 100_000
@@ -35,3 +35,45 @@ def unit_vector(lat: float, lon: float) -> tuple[float, float, float]:
     """The point on the unit sphere: the dot product of two is the cosine of their angular distance."""
     phi, lam = radians(lat), radians(lon)
     return cos(phi) * cos(lam), cos(phi) * sin(lam), sin(phi)
+
+
+def circle_row_spans(spans: list[tuple[int, int]], lat: float, lon: float, radius_km: float,
+                     earth_radius_km: float, margin_km: float = 0.01) -> list[tuple[int, int]]:
+    """``spans`` (per grid row, first and last cell) cut down to the cells that can hold a point
+    within ``radius_km`` of (lat, lon): the corners of the circle's bounding box are left out.
+
+    Over a band of latitudes the circle is widest at the latitude where its own widest point lies
+    (``sin φ* = sin φ0 / cos r``) when the band holds it, else at the band's edge nearer to it.
+    """
+    angle = (radius_km + margin_km) / earth_radius_km
+    if angle >= pi / 2:
+        return spans
+    phi0 = radians(lat)
+    widest = sin(phi0) / cos(angle)
+    if abs(widest) >= 1.0:  # the circle holds a pole: every longitude
+        return spans
+    widest_lat = degrees(asin(widest))
+
+    def half_width_deg(at_lat: float) -> float | None:
+        phi = radians(at_lat)
+        denominator = cos(phi0) * cos(phi)
+        if denominator <= 1e-15:
+            return None
+        cosine = (cos(angle) - sin(phi0) * sin(phi)) / denominator
+        if cosine > 1.0:
+            return None
+        return 180.0 if cosine < -1.0 else degrees(acos(cosine))
+
+    clipped = []
+    for first_cell, last_cell in spans:
+        row = first_cell // ROW_STRIDE
+        south, north = row * CELL_DEG - 90.0, (row + 1) * CELL_DEG - 90.0
+        at = widest_lat if south <= widest_lat <= north else (south if abs(south - widest_lat) < abs(north - widest_lat) else north)
+        half = half_width_deg(at)
+        if half is None:
+            continue
+        first = max(first_cell, row * ROW_STRIDE + lon_index(max(-180.0, lon - half)))
+        last = min(last_cell, row * ROW_STRIDE + lon_index(min(179.999999, lon + half)))
+        if first <= last:
+            clipped.append((first, last))
+    return clipped

@@ -101,7 +101,7 @@ TEXT = ("INSERT INTO practitioner_text (rowid, nom, prenom, labels) "
 INDEXES = """
 CREATE UNIQUE INDEX practitioner_by_id ON practitioner (id);
 CREATE INDEX practitioner_by_person ON practitioner (person_id);
-CREATE INDEX practitioner_by_profession ON practitioner (profession);
+CREATE INDEX practitioner_by_profession_name ON practitioner (profession, nom_norm, prenom_norm, id);
 CREATE INDEX practitioner_by_postal_code ON practitioner (postal_code);
 CREATE INDEX practitioner_by_commune ON practitioner (commune_code);
 CREATE INDEX practitioner_by_departement ON practitioner (departement);

@@ -2,6 +2,7 @@
 those cells are really inside, and the totals and facets are the ones every row would give."""
 from __future__ import annotations
 
+import math
 import random
 
 import pytest
@@ -141,3 +142,31 @@ def test_totals_and_facets_counted_from_blocks_are_those_of_every_row(embedded, 
         for name, counts in facets.items():
             assert {entry.code: entry.count for entry in page.facets[name]} == dict(counts), name
     assert with_blocks >= 40
+
+
+def test_a_circle_reads_only_the_cells_of_its_box_that_can_hold_a_point_within_its_radius():
+    from directory.distance import EARTH_RADIUS_KM
+    from directory.sqlite_cells import cell_of, circle_row_spans
+
+    rng = random.Random(13)
+    for _ in range(40):
+        lat, lon, radius = rng.uniform(-60, 70), rng.uniform(-179, 179), rng.choice([0.1, 2, 20, 100, 500])
+        box_spans = row_spans(*bounding_box(lat, lon, radius))
+        spans = circle_row_spans(box_spans, lat, lon, radius, EARTH_RADIUS_KM)
+        cells = {cell for first, last in spans for cell in range(first, last + 1)}
+        for _ in range(300):  # points within the radius, some right on the edge
+            distance = radius * (1 - rng.random() ** 3)
+            bearing = rng.uniform(0, 2 * math.pi)
+            point_lat, point_lon = _destination(lat, lon, distance, bearing)
+            assert cell_of(point_lat, point_lon) in cells, (lat, lon, radius, distance)
+        if radius >= 20:
+            assert len(cells) < 0.9 * sum(last - first + 1 for first, last in box_spans)
+
+
+def _destination(lat, lon, distance_km, bearing):
+    angle = distance_km / 6371.0087714
+    phi, lam = math.radians(lat), math.radians(lon)
+    phi2 = math.asin(math.sin(phi) * math.cos(angle) + math.cos(phi) * math.sin(angle) * math.cos(bearing))
+    lam2 = lam + math.atan2(math.sin(bearing) * math.sin(angle) * math.cos(phi),
+                            math.cos(angle) - math.sin(phi) * math.sin(phi2))
+    return math.degrees(phi2), (math.degrees(lam2) + 540) % 360 - 180
