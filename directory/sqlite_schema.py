@@ -37,7 +37,7 @@ from .sqlite_aggregates import build_aggregates
 from .sqlite_preparation import prepared_parts
 from .sqlite_rows import BODY_COLUMNS, COLUMNS, StagedRows
 
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"
 
 log = logging.getLogger(__name__)
 
