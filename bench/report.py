@@ -6,16 +6,22 @@ from pathlib import Path
 
 from bench.query_mix import KINDS
 
+REFERENCE_SIZE = 1_000_000
 TARGETS = {"sqlite": {"build_per_s": 50_000, "p95_ms": 25}, "elasticsearch": {"build_per_s": 10_000, "p95_ms": 50}}
 
 
+def result_file_name(day: str, backend: str, size: int) -> str:
+    """``<date>-<backend>.json`` at the reference size (1,000,000), ``<date>-<backend>-<size>.json`` otherwise."""
+    return f"{day}-{backend}.json" if size == REFERENCE_SIZE else f"{day}-{backend}-{size}.json"
+
+
 def latest_results(results_dir: Path) -> dict[str, dict]:
-    """The newest result of each backend at each size, keyed ``backend`` (1,000,000) or ``backend size``."""
+    """The newest result of each backend at each size, keyed ``backend`` (reference size) or ``backend size``."""
     latest = {}
     for path in sorted(results_dir.glob("*.json")):
         result = json.loads(path.read_text(encoding="utf-8"))
         if "backend" in result:
-            key = result["backend"] if result["size"] == 1_000_000 else f"{result['backend']} {result['size']}"
+            key = result["backend"] if result["size"] == REFERENCE_SIZE else f"{result['backend']} {result['size']}"
             latest[key] = result | {"file": path.name}
     return dict(sorted(latest.items()))
 

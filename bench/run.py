@@ -27,11 +27,11 @@ from bench.baseline import BruteForce
 from bench.datasets import WORK, ensure_dataset, read_practitioners
 from bench.http_load import http_latencies, serving_memory_mib, start_server, stop_server, throughput
 from bench.query_mix import KINDS, build_mix
+from bench.report import REFERENCE_SIZE, result_file_name
 from directory.backend import BackendSettings, open_backend
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
-REFERENCE_SIZE = 1_000_000
 
 
 def percentiles(samples_ms: list[float]) -> dict:
@@ -42,11 +42,6 @@ def percentiles(samples_ms: list[float]) -> dict:
 
     return {"count": len(ordered), "p50": at(0.50), "p95": at(0.95), "p99": at(0.99),
             "mean": round(statistics.fmean(ordered), 3)}
-
-
-def result_file_name(day: str, backend: str, size: int) -> str:
-    """``<date>-<backend>.json`` at the reference size (1,000,000), ``<date>-<backend>-<size>.json`` otherwise."""
-    return f"{day}-{backend}.json" if size == REFERENCE_SIZE else f"{day}-{backend}-{size}.json"
 
 
 def machine() -> dict:

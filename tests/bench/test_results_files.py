@@ -1,0 +1,23 @@
+"""Benchmark results: one file per date, backend and size, and the newest of each in the report."""
+from __future__ import annotations
+
+import json
+
+from bench.report import latest_results, result_file_name
+
+
+def test_the_reference_size_keeps_the_short_name_and_other_sizes_carry_theirs():
+    assert result_file_name("2026-11-28", "sqlite", 1_000_000) == "2026-11-28-sqlite.json"
+    assert result_file_name("2026-11-28", "elasticsearch", 2_000_000) == "2026-11-28-elasticsearch-2000000.json"
+
+
+def test_the_report_keeps_the_newest_result_of_each_backend_at_each_size(tmp_path):
+    for day, backend, size in [("2026-11-27", "sqlite", 1_000_000), ("2026-11-28", "sqlite", 1_000_000),
+                               ("2026-11-28", "elasticsearch", 1_000_000), ("2026-11-28", "elasticsearch", 2_000_000)]:
+        (tmp_path / result_file_name(day, backend, size)).write_text(
+            json.dumps({"backend": backend, "size": size, "date": day}), encoding="utf-8")
+    (tmp_path / "geodata-load.json").write_text("{}", encoding="utf-8")
+    latest = latest_results(tmp_path)
+    assert sorted(latest) == ["elasticsearch", "elasticsearch 2000000", "sqlite"]
+    assert latest["sqlite"]["date"] == "2026-11-28"
+    assert latest["elasticsearch 2000000"]["file"] == "2026-11-28-elasticsearch-2000000.json"
