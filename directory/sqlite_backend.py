@@ -470,19 +470,20 @@ class SqliteBackend:
             return counts
         cover = cover_with_blocks(inside_cells(query, range(spans[0][0] // ROW_STRIDE, spans[-1][0] // ROW_STRIDE + 1)))
         keys = self._facet_keys_matching(query)
+        parts, params = [], []  # one statement: the blocks' sums, then the edge rows' counts
         if cover.blocks and keys != []:
             values = ",".join("(?,?,?)" for _ in cover.blocks)
             key_filter = "" if keys is None else f" WHERE a.facet_key IN ({','.join('?' * len(keys))})"
-            counts.update(dict(self._read(
-                f"SELECT a.facet_key, SUM(a.documents) FROM (VALUES {values}) AS v JOIN cell_facet_count a "
-                f"ON a.level = v.column1 AND a.block BETWEEN v.column2 AND v.column3{key_filter} GROUP BY 1",
-                [number for block in cover.blocks for number in block] + (keys or []))))
+            parts.append(f"SELECT a.facet_key, SUM(a.documents) FROM (VALUES {values}) AS v JOIN cell_facet_count a "
+                         f"ON a.level = v.column1 AND a.block BETWEEN v.column2 AND v.column3{key_filter} GROUP BY 1")
+            params += [number for block in cover.blocks for number in block] + (keys or [])
         ranges = self._doc_ranges(query, edge_cell_runs(spans, cover.covered))
         if ranges:
             where = where_clause(query, scanning=True)
-            counts.update(dict(self._read(
-                f"SELECT p.facet_key, COUNT(*) FROM {self._ranges_source(ranges)} WHERE {where.sql()} GROUP BY 1",
-                [*ranges, *where.params])))
+            parts.append(f"SELECT p.facet_key, COUNT(*) FROM {self._ranges_source(ranges)} WHERE {where.sql()} GROUP BY 1")
+            params += [*ranges, *where.params]
+        for facet_key, count in self._read(" UNION ALL ".join(parts), params) if parts else ():
+            counts[facet_key] += count
         return counts
 
     def _facet_keys_matching(self, query: SearchQuery) -> list[int] | None:
