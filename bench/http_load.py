@@ -117,11 +117,24 @@ def _python_load(port: int, path: str, connections: int, seconds: int) -> dict:
 
 
 def serving_memory_mib(server: subprocess.Popen) -> dict:
-    """Resident memory of the gunicorn master and each worker."""
+    """Memory of the gunicorn master and each worker: resident (RSS, which counts the pages of the
+    memory-mapped SQLite file a worker has touched, shared with the page cache and the other
+    workers) and private (memory of its own: RSS less every shared page)."""
     children = subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True, text=True).stdout.split()
-    def rss(pid: str) -> float:
-        with open(f"/proc/{pid}/status") as handle:
-            line = next(line for line in handle if line.startswith("VmRSS"))
-        return round(int(line.split()[1]) / 1024, 1)
-    workers = [rss(pid) for pid in children]
-    return {"master": rss(str(server.pid)), "workers": workers, "total": round(rss(str(server.pid)) + sum(workers), 1)}
+
+    def figures(pid: str) -> tuple[float, float]:
+        fields = {}
+        with open(f"/proc/{pid}/smaps_rollup") as handle:
+            for line in handle:
+                name, _, rest = line.partition(":")
+                if rest.strip().endswith("kB"):
+                    fields[name] = int(rest.split()[0])
+        private = fields.get("Private_Clean", 0) + fields.get("Private_Dirty", 0)
+        return round(fields.get("Rss", 0) / 1024, 1), round(private / 1024, 1)
+
+    master = figures(str(server.pid))
+    workers = [figures(pid) for pid in children]
+    return {"master": master[0], "workers": [rss for rss, _ in workers],
+            "workers_private": [private for _, private in workers],
+            "total": round(master[0] + sum(rss for rss, _ in workers), 1),
+            "total_private": round(master[1] + sum(private for _, private in workers), 1)}

@@ -91,8 +91,11 @@ def write_report(results_dir: Path, docs_dir: Path) -> Path:
                          f"({throughput['tool']}): **{throughput['requests_per_s']} requests/s**, {throughput['non_2xx']} non-2xx.")
         memory = result.get("serving_memory_mib")
         if memory:
-            lines.append(f"- Serving memory (gunicorn): master {memory['master']} MiB, workers {memory['workers']} MiB, "
-                         f"total {memory['total']} MiB.")
+            private = (f"; private (own) memory: workers {memory['workers_private']} MiB, total {memory['total_private']} MiB"
+                       if "workers_private" in memory else "")
+            lines.append(f"- Serving memory (gunicorn): resident master {memory['master']} MiB, workers {memory['workers']} MiB, "
+                         f"total {memory['total']} MiB (resident counts the touched pages of the memory-mapped index, "
+                         f"shared){private}.")
         lines.append(f"- Answers differing from the baseline (total or ids of the page): {result['baseline_disagreement_count']}.")
         lines += ["", "| kind | in-process p50 / p95 / p99 (ms) | baseline p50 / p95 (ms) | p50 gain | p95 gain | "
                       "targets met | HTTP p50 / p95 (ms) | queries |", "|---|---|---|---|---|---|---|---|"]
