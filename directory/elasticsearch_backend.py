@@ -203,10 +203,12 @@ class ElasticsearchBackend:
         return {name: [FacetCount(code, count) for code, count in buckets]
                 for name, buckets in bodies.facet_buckets(response["aggregations"]).items()}
 
-    def _ranked(self, query: SearchQuery, hit: dict) -> order.Ranked:
-        location = hit["_source"]["record"]["location"]
+    def _ranked(self, query: SearchQuery, hit: dict, *, with_record: bool = True) -> order.Ranked:
+        record = hit["_source"]["record"]
+        location = record["location"]
         exact = great_circle_km(query.circle.lat, query.circle.lon, location["lat"], location["lon"])
-        return order.Ranked(es_km=hit["sort"][0], id=hit["sort"][1], exact_km=exact, record=hit["_source"]["record"])
+        return order.Ranked(es_km=hit["sort"][0], id=hit["sort"][1], exact_km=exact,
+                            record=record if with_record else None)
 
     def _search_by_distance(self, query: SearchQuery, after: list | None, page: int) -> SearchPage:
         size = query.per_page + 2 + DISTANCE_WINDOW_EXTRA  # the page, a neighbour before, the cut after it
@@ -226,14 +228,28 @@ class ElasticsearchBackend:
                                       with_totals=False, reverse=backwards)
             return [self._ranked(query, hit) for hit in self._search(body)["hits"]["hits"]]
 
+        def fetch_within(search_after: list, max_km: float, size: int) -> list[order.Ranked]:
+            body = bodies.search_body(query, size=size, search_after=search_after, inside_ids=inside_ids,
+                                      with_totals=False, source=bodies.LOCATION_SOURCE, within_km=max_km)
+            return [self._ranked(query, hit, with_record=False) for hit in self._search(body)["hits"]["hits"]]
+
         if after is None:
-            ranked = order.page_at(window, first, start, query.per_page, total, fetch)
+            ranked = order.page_at(window, first, start, query.per_page, total, fetch, fetch_within)
             has_more = start + len(ranked) < total
         else:
-            ranked, has_more = order.page_after(key, window, size, query.per_page, fetch)
+            ranked, has_more = order.page_after(key, window, size, query.per_page, fetch, fetch_within)
         next_cursor = encode_cursor(query, list(ranked[-1].key), page + 1) if ranked and has_more else None
-        hits = [Hit(practitioner_from_dict(item.record), item.exact_km) for item in ranked]
+        records = self._records([item.id for item in ranked if item.record is None])
+        hits = [Hit(practitioner_from_dict(item.record if item.record is not None else records[item.id]), item.exact_km)
+                for item in ranked]
         return SearchPage(total=total, hits=hits, facets=self._facets(query, response), next_cursor=next_cursor)
+
+    def _records(self, ids: list[str]) -> dict[str, dict]:
+        """The stored records of ``ids`` (results a look-ahead fetched by location only)."""
+        if not ids:
+            return {}
+        hits = self._search(bodies.records_body(ids))["hits"]["hits"]
+        return {hit["_id"]: hit["_source"]["record"] for hit in hits}
 
 
 def cursor_keys_fit(query: SearchQuery, keys: list) -> bool:

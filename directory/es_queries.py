@@ -118,12 +118,13 @@ def _bool(filters: list[dict], must: list[dict] | None = None, must_not: list[di
     return {"bool": clauses} if clauses else {"match_all": {}}
 
 
-def query_clause(query: SearchQuery, inside_ids: Sequence[str] | None = None) -> dict:
+def query_clause(query: SearchQuery, inside_ids: Sequence[str] | None = None, extra: Sequence[dict] = ()) -> dict:
     """The whole ``query`` clause; the text scores only when sorting by relevance.
 
-    ``inside_ids`` is ``None`` for the plain shapes, or the band's inside practitioners for the exact ones.
+    ``inside_ids`` is ``None`` for the plain shapes, or the band's inside practitioners for the exact ones;
+    ``extra`` filters are added to the query's own.
     """
-    filters = attribute_filters(query)
+    filters = attribute_filters(query) + list(extra)
     if inside_ids is None:
         filters += [shape for shape in shape_filters(query) if shape is not None]
     elif has_shape(query):
@@ -159,15 +160,24 @@ def facet_aggregations() -> dict:
             for name, field in FACET_FIELDS.items()}
 
 
+def within_view(query: SearchQuery, max_km: float | None) -> list[dict]:
+    """Only the results Elasticsearch puts within ``max_km`` of the query's centre (none: no limit)."""
+    if max_km is None or query.circle is None:
+        return []
+    return [circle_view(Circle(query.circle.lat, query.circle.lon, max_km))]
+
+
 def search_body(query: SearchQuery, *, size: int, start: int = 0, search_after: list | None = None,
                 inside_ids: Sequence[str] | None = None, with_totals: bool = True, reverse: bool = False,
-                source: list[str] = RECORD_SOURCE) -> dict[str, Any]:
+                source: list[str] = RECORD_SOURCE, within_km: float | None = None) -> dict[str, Any]:
     """One page of ``query``: from ``start``, or after the sort values ``search_after``.
 
-    ``with_totals`` adds the exact total and (if ``query.facets``) the facet aggregations.
+    ``with_totals`` adds the exact total and (if ``query.facets``) the facet aggregations; ``within_km``
+    keeps only the results within that distance of the centre (Elasticsearch then sorts only those).
     """
-    body: dict[str, Any] = {"query": query_clause(query, inside_ids), "sort": sort_clause(query, reverse=reverse),
-                            "size": size, "_source": source, "track_total_hits": with_totals}
+    body: dict[str, Any] = {"query": query_clause(query, inside_ids, within_view(query, within_km)),
+                            "sort": sort_clause(query, reverse=reverse), "size": size, "_source": source,
+                            "track_total_hits": with_totals}
     if search_after is not None:
         body["search_after"] = list(search_after)
     elif start:
@@ -197,6 +207,12 @@ def band_body(query: SearchQuery, *, size: int, after_id: str | None = None) -> 
 def ids_body(field: str, value: str, *, size: int) -> dict[str, Any]:
     """The practitioners whose keyword ``field`` is ``value``, in id order."""
     return {"query": {"term": {field: value}}, "sort": [{"id": "asc"}], "size": size, "_source": RECORD_SOURCE,
+            "track_total_hits": False}
+
+
+def records_body(ids: Sequence[str]) -> dict[str, Any]:
+    """The stored records of the practitioners ``ids``."""
+    return {"query": {"terms": {"id": sorted(ids)}}, "size": len(ids), "_source": RECORD_SOURCE,
             "track_total_hits": False}
 
 

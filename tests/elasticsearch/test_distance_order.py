@@ -15,11 +15,13 @@ from directory.es_queries import DISTANCE_ERROR_KM
 
 
 class SimulatedIndex:
-    """Results sorted as Elasticsearch would: by a noisy distance, then id."""
+    """Results sorted as Elasticsearch would: by a noisy distance, then id; filtered by another noisy distance."""
 
-    def __init__(self, items: list[order.Ranked]):
+    def __init__(self, items: list[order.Ranked], seed: int = 0):
         self.items = sorted(items, key=lambda item: (item.es_km, item.id))
         self.keys = [(item.es_km, item.id) for item in self.items]
+        rng = random.Random(seed)  # what the geo_distance filter sees: off the exact distance by up to E too
+        self.filter_km = {item.id: item.exact_km + rng.uniform(-0.45, 0.45) * DISTANCE_ERROR_KM for item in self.items}
         self.fetches = 0
 
     def window(self, start: int, size: int) -> list[order.Ranked]:
@@ -35,6 +37,12 @@ class SimulatedIndex:
             position = bisect.bisect_left(self.keys, tuple(search_after))
             return list(reversed(self.items[max(0, position - size):position]))
         return self.after(search_after, size)
+
+    def fetch_within(self, search_after: list, max_km: float, size: int) -> list[order.Ranked]:
+        self.fetches += 1
+        position = bisect.bisect_right(self.keys, tuple(search_after))
+        found = [item for item in self.items[position:] if self.filter_km[item.id] <= max_km][:size]
+        return [order.Ranked(item.es_km, item.id, item.exact_km, None) for item in found]
 
 
 def population(seed: int, places: int = 400, crowded: int = 0) -> list[order.Ranked]:
@@ -58,7 +66,8 @@ def exact_ids(items):
 def page_at(index: SimulatedIndex, page: int, per_page: int) -> list[str]:
     start = (page - 1) * per_page
     first = max(0, start - 1)
-    ranked = order.page_at(index.window(first, per_page + 2), first, start, per_page, len(index.items), index.fetch)
+    ranked = order.page_at(index.window(first, per_page + 2), first, start, per_page, len(index.items), index.fetch,
+                           index.fetch_within)
     return [item.id for item in ranked]
 
 
@@ -66,12 +75,13 @@ def walk(index: SimulatedIndex, per_page: int) -> list[str]:
     collected, key = [], None
     while True:
         if key is None:
-            ranked = order.page_at(index.window(0, per_page + 2), 0, 0, per_page, len(index.items), index.fetch)
+            ranked = order.page_at(index.window(0, per_page + 2), 0, 0, per_page, len(index.items), index.fetch,
+                                   index.fetch_within)
             more = per_page < len(index.items)
         else:
             size = per_page + 2
             window = index.after(order.search_after_for(key), size)
-            ranked, more = order.page_after(key, window, size, per_page, index.fetch)
+            ranked, more = order.page_after(key, window, size, per_page, index.fetch, index.fetch_within)
         collected += [item.id for item in ranked]
         if not more:
             return collected
@@ -108,6 +118,26 @@ def test_a_crowded_place_across_a_page_boundary_is_read_in_a_few_requests():
     index.fetches = 0
     page_at(index, 5, 20)
     assert index.fetches <= 6
+
+
+def test_a_crowded_place_at_the_end_of_the_first_page_takes_one_more_request():
+    rng = random.Random(5)
+    crowd = [order.Ranked(1.0 + 0.3 * DISTANCE_ERROR_KM, f"c{n:04d}", 1.0, {}) for n in range(700)]  # a commune's centre
+    others = [order.Ranked(exact + rng.uniform(-0.45, 0.45) * DISTANCE_ERROR_KM, f"o{n:04d}", exact, {})
+              for n, exact in enumerate(1.0 + rng.uniform(-1.5, 8) * DISTANCE_ERROR_KM for _ in range(40))]
+    index = SimulatedIndex(crowd + others)
+    for per_page in (1, 20):
+        index.fetches = 0
+        assert page_at(index, 1, per_page) == exact_ids(index.items)[:per_page]
+        assert index.fetches == 1
+
+
+def test_every_page_of_a_crowded_place_is_exact():
+    index = SimulatedIndex(population(6, places=30, crowded=300))
+    expected = exact_ids(index.items)
+    for per_page in (1, 7):
+        assert [id_ for page in range(1, len(expected) // per_page + 2) for id_ in page_at(index, page, per_page)] == expected
+        assert walk(index, per_page) == expected
 
 
 def test_out_of_budget_the_page_keeps_elasticsearchs_order_at_its_edges(monkeypatch):
