@@ -142,6 +142,7 @@ class SqliteBackend:
         self.settings = settings or BackendSettings()
         self._local = threading.local()
         self._catalogues: dict[int, dict] = {}
+        self._catalogue_lock = threading.Lock()
         self._recent_counts: OrderedDict = OrderedDict()
         self._counts_lock = threading.Lock()
 
@@ -537,30 +538,42 @@ class SqliteBackend:
             raise BackendUnavailable(f"index SQLite absent : {self.path}") from error
         cached = self._catalogues.get(inode)
         if cached is None:
-            combinations = {row[0]: FacetValues.from_row(*row[1:]) for row in self._read(
-                "SELECT id, profession, sector, specialties, mode, optam, carte_vitale FROM facet_combination")}
-            cells: dict[str, tuple[array, array, array, dict]] = {}
-            for profession, cell, first_doc, last_doc in self._read(
-                    "SELECT profession, cell, first_doc, last_doc FROM cell_range ORDER BY profession, cell"):
-                columns = cells.setdefault(profession, (array("q"), array("q"), array("q"), {}))
-                start, _ = columns[3].setdefault(cell // ROW_STRIDE, (len(columns[0]), 0))
-                columns[3][cell // ROW_STRIDE] = (start, len(columns[0]) + 1)
-                columns[0].append(cell)
-                columns[1].append(first_doc)
-                columns[2].append(last_doc)
-            specialty_professions: dict[str, set[str]] = {}
-            for values in combinations.values():
-                for code in values.specialties.split():
-                    specialty_professions.setdefault(code, set()).add(values.profession)
-            documents = int(dict(self._read("SELECT key, value FROM meta")).get("documents", 0))
-            cached = {"facet_combinations": combinations, "professions": sorted(cells), "cells": cells,
-                      "documents": documents, "keys_by_filters": {},
-                      "facet_slots": self._facet_slots(combinations),
-                      "profession_documents": dict(self._read(
-                          "SELECT profession, SUM(documents) FROM cell_range GROUP BY profession")),
-                      "specialty_professions": specialty_professions}
-            self._catalogues = {inode: cached}
+            with self._catalogue_lock:  # one thread reads it, the others wait for it
+                cached = self._catalogues.get(inode)
+                if cached is None:
+                    cached = self._read_catalogue()
+                    self._catalogues = {inode: cached}
         return cached
+
+    def _read_catalogue(self) -> dict:
+        combinations = {row[0]: FacetValues.from_row(*row[1:]) for row in self._read(
+            "SELECT id, profession, sector, specialties, mode, optam, carte_vitale FROM facet_combination")}
+        cells: dict[str, tuple[array, array, array, dict]] = {}
+        ranges = self._read("SELECT profession, cell, first_doc, last_doc FROM cell_range ORDER BY profession, cell")
+        position = 0
+        for profession, grid_row, count in self._read(
+                f"SELECT profession, cell / {ROW_STRIDE} AS grid_row, COUNT(*) FROM cell_range "
+                "GROUP BY profession, grid_row ORDER BY profession, grid_row"):
+            if profession not in cells:
+                cells[profession] = (array("q"), array("q"), array("q"), {})
+            columns = cells[profession]
+            start = len(columns[0])
+            chunk = ranges[position:position + count]
+            columns[0].extend(row[1] for row in chunk)
+            columns[1].extend(row[2] for row in chunk)
+            columns[2].extend(row[3] for row in chunk)
+            columns[3][grid_row] = (start, start + count)
+            position += count
+        specialty_professions: dict[str, set[str]] = {}
+        for values in combinations.values():
+            for code in values.specialties.split():
+                specialty_professions.setdefault(code, set()).add(values.profession)
+        documents = int(dict(self._read("SELECT key, value FROM meta")).get("documents", 0))
+        return {"facet_combinations": combinations, "professions": sorted(cells), "cells": cells,
+                "documents": documents, "keys_by_filters": {}, "facet_slots": self._facet_slots(combinations),
+                "profession_documents": dict(self._read(
+                    "SELECT profession, SUM(documents) FROM cell_range GROUP BY profession")),
+                "specialty_professions": specialty_professions}
 
     def _bodies(self, docs: list[int]) -> dict[int, Practitioner]:
         rows = self._read(f"{RECORD_SELECT} WHERE p.doc IN ({','.join('?' * len(docs))})", docs)

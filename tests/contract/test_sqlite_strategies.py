@@ -95,3 +95,25 @@ def test_full_text_matches_are_kept_when_they_fall_in_a_run_of_the_place():
     assert list(sqlite_backend.docs_in_runs([1, 10, 11, 13, 19, 20, 21, 29, 35, 40, 41, 99], runs)) == [10, 11, 20, 35, 40]
     assert list(sqlite_backend.docs_in_runs([5, 50], runs)) == []
     assert list(sqlite_backend.docs_in_runs([], runs)) == []
+
+
+def test_threads_of_a_fresh_server_read_the_index_catalogue_once_and_all_get_their_answer(embedded, monkeypatch):
+    import threading
+
+    fresh = open_backend(f"sqlite://{embedded.path}")
+    reads, original = [], fresh._read_catalogue
+    monkeypatch.setattr(fresh, "_read_catalogue", lambda: reads.append(1) or original())
+    query = SearchQuery(circle=Circle(48.8566, 2.3522, 50), professions=("10",))
+    answers, start = [], threading.Barrier(8)
+
+    def search() -> None:
+        start.wait()
+        answers.append(fresh.search(query).total)
+
+    threads = [threading.Thread(target=search) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert reads == [1]
+    assert answers == [embedded.search(query).total] * 8
