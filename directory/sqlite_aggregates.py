@@ -101,11 +101,9 @@ def _circle_corner_columns(query: SearchQuery, lat: float) -> tuple[int, int] | 
     return (first, last) if first <= last else None
 
 
-def _box_cell_columns(query: SearchQuery, row: int) -> tuple[int, int] | None:
-    """The cells of grid row ``row`` wholly inside the query's box (by their column numbers)."""
+def _box_cell_columns(query: SearchQuery) -> tuple[int, int] | None:
+    """The columns of the cells wholly inside the query's box, in a grid row that is."""
     box = query.bbox
-    if _parallel(row) < box.min_lat + BOX_MARGIN_DEG or _parallel(row + 1) > box.max_lat - BOX_MARGIN_DEG:
-        return None
     first = ceil((box.min_lon + BOX_MARGIN_DEG + 180.0) / CELL_DEG)
     last = floor((box.max_lon - BOX_MARGIN_DEG + 180.0) / CELL_DEG) - 1
     while first <= last and _meridian(first) < box.min_lon + BOX_MARGIN_DEG:
@@ -113,6 +111,12 @@ def _box_cell_columns(query: SearchQuery, row: int) -> tuple[int, int] | None:
     while last >= first and _meridian(last + 1) > box.max_lon - BOX_MARGIN_DEG:
         last -= 1
     return (first, last) if first <= last else None
+
+
+def _box_holds_row(query: SearchQuery, row: int) -> bool:
+    """Whether grid row ``row`` lies wholly between the box's parallels."""
+    box = query.bbox
+    return _parallel(row) >= box.min_lat + BOX_MARGIN_DEG and _parallel(row + 1) <= box.max_lat - BOX_MARGIN_DEG
 
 
 def _intersect(a: tuple[int, int] | None, b: tuple[int, int] | None) -> tuple[int, int] | None:
@@ -125,15 +129,18 @@ def _intersect(a: tuple[int, int] | None, b: tuple[int, int] | None) -> tuple[in
 def inside_cells(query: SearchQuery, rows: range) -> dict[int, tuple[int, int]]:
     """For each grid row, the run of cells (first and last column) wholly inside the query's place."""
     runs = {}
+    box_columns = _box_cell_columns(query) if query.bbox is not None else (-1, 10 ** 9)
+    if box_columns is None:
+        return runs
     for row in rows:
-        run: tuple[int, int] | None = (-1, 10 ** 9)
+        run: tuple[int, int] | None = box_columns
+        if query.bbox is not None and not _box_holds_row(query, row):
+            continue
         if query.circle is not None:
             below, above = (_circle_corner_columns(query, _parallel(row + step)) for step in (0, 1))
             corners = _intersect(below, above)
             run = _intersect(run, None if corners is None or corners[1] - 1 < corners[0]
                              else (corners[0], corners[1] - 1))
-        if query.bbox is not None:
-            run = _intersect(run, _box_cell_columns(query, row))
         if run is not None:
             runs[row] = run
     return runs
@@ -169,7 +176,7 @@ def cover_with_blocks(inside: dict[int, tuple[int, int]], levels: int = LEVELS) 
     for level in range(levels, -1, -1):
         size, above = 1 << level, covered
         covered = {}
-        for block_row, (first_cell, last_cell) in sorted(common[level].items()):
+        for block_row, (first_cell, last_cell) in common[level].items():
             first_block, last_block = -(-first_cell // size), (last_cell + 1) // size - 1
             done = above.get(block_row >> 1)
             runs = ([(first_block, last_block)] if done is None else
