@@ -7,6 +7,7 @@ from pathlib import Path
 from bench.query_mix import KINDS
 
 REFERENCE_SIZE = 1_000_000
+NOTES_FILE = "benchmarks-notes.md"
 TARGETS = {"sqlite": {"build_per_s": 50_000, "p95_ms": 25}, "elasticsearch": {"build_per_s": 10_000, "p95_ms": 50}}
 
 
@@ -104,6 +105,9 @@ def write_report(results_dir: Path, docs_dir: Path) -> Path:
     if latest:
         picture = plot(latest, docs_dir / "benchmarks-latency.png")
         lines += [f"![Latency per query kind]({picture.name})", ""]
+    notes = docs_dir / NOTES_FILE
+    if notes.exists():  # hand-written: what the profiles showed, what was changed, what is left
+        lines += [notes.read_text(encoding="utf-8").rstrip(), ""]
     path = docs_dir / "benchmarks.md"
     path.write_text("\n".join(lines), encoding="utf-8")
     return path

@@ -21,3 +21,15 @@ def test_the_report_keeps_the_newest_result_of_each_backend_at_each_size(tmp_pat
     assert sorted(latest) == ["elasticsearch", "elasticsearch 2000000", "sqlite"]
     assert latest["sqlite"]["date"] == "2026-11-28"
     assert latest["elasticsearch 2000000"]["file"] == "2026-11-28-elasticsearch-2000000.json"
+
+
+def test_the_report_ends_with_the_hand_written_notes_when_there_are_some(tmp_path):
+    from bench.report import NOTES_FILE, write_report
+
+    results, docs = tmp_path / "results", tmp_path / "docs"
+    results.mkdir()
+    docs.mkdir()
+    (docs / NOTES_FILE).write_text("## Profils\n\nLe tri des facettes domine.\n", encoding="utf-8")
+    report = write_report(results, docs).read_text(encoding="utf-8")
+    assert report.startswith("# Benchmarks")
+    assert report.rstrip().endswith("Le tri des facettes domine.")
