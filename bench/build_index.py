@@ -1,12 +1,14 @@
 """Build one backend from a generated dataset, in its own process: wall time, documents/s, peak memory.
 
-    python -m bench.build_index --backend sqlite:///tmp/x.sqlite3 --data bench/work/.../practitioners.jsonl
-Prints one JSON object.
+    python -m bench.build_index --backend sqlite:///tmp/x.sqlite3 --data bench/work/.../practitioners.jsonl [--phases]
+Prints one JSON object; with ``--phases``, also the seconds (wall, processor) of each step of an
+embedded build, from the build's ``DEBUG`` log.
 """
 from __future__ import annotations
 
 import argparse
 import json
+import logging
 import resource
 import time
 
@@ -14,19 +16,40 @@ from bench.datasets import read_practitioners
 from directory.backend import BackendSettings, open_backend
 
 
+class PhaseTimes(logging.Handler):
+    """Collects the embedded build's ``sqlite build phase NAME: WALL s (PROCESSOR s processor)`` records."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.phases: dict[str, list[float]] = {}
+
+    def emit(self, record: logging.LogRecord) -> None:
+        name, wall, processor = record.args
+        self.phases[name] = [round(wall, 2), round(processor, 2)]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--backend", required=True)
     parser.add_argument("--data", required=True)
     parser.add_argument("--index-name", default="annuaire-bench")
+    parser.add_argument("--phases", action="store_true", help="also print each build step's wall and processor seconds")
     args = parser.parse_args()
+    phases = PhaseTimes()
+    if args.phases:
+        build_log = logging.getLogger("directory.sqlite_schema")
+        build_log.setLevel(logging.DEBUG)
+        build_log.addHandler(phases)
     backend = open_backend(args.backend, BackendSettings(index_name=args.index_name, timeout_s=120))
     started = time.monotonic()
     info = backend.replace_all(read_practitioners(args.data), data_date="bench", demo=True)
     seconds = time.monotonic() - started
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"documents": info.documents, "seconds": round(seconds, 2),
-                      "documents_per_s": round(info.documents / seconds), "peak_rss_mib": round(peak_mib)}))
+    result = {"documents": info.documents, "seconds": round(seconds, 2),
+              "documents_per_s": round(info.documents / seconds), "peak_rss_mib": round(peak_mib)}
+    if args.phases:
+        result["phases"] = phases.phases
+    print(json.dumps(result))
 
 
 if __name__ == "__main__":

@@ -1,9 +1,35 @@
 """Practitioner ⇄ plain dict: the project's JSON Lines format and the stored document body."""
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import fields
+from typing import Any, Callable
 
 from .model import Address, Location, Practitioner
+
+
+def _slot_constructor(cls: type) -> Callable[..., Any]:
+    """A constructor of the frozen, slotted dataclass ``cls`` taking every field in order (no defaults),
+    that sets the slots directly.
+
+    A frozen dataclass's ``__init__`` goes through ``object.__setattr__`` for each field to get past
+    ``frozen``: half of the time of :func:`practitioner_from_dict`, run a million times when an index
+    is built. Writing through the slot descriptors gives the same object twice as fast. Generated
+    code, as :mod:`dataclasses` does for ``__init__`` itself. Refused for a class that checks or
+    computes something when built (``__post_init__``).
+    """
+    if hasattr(cls, "__post_init__") or not hasattr(cls, "__slots__"):
+        raise TypeError(f"{cls.__name__} is not a plain slotted dataclass")
+    names = [field.name for field in fields(cls)]
+    setters = "".join(f"    set_{name}(instance, {name})\n" for name in names)
+    source = f"def build({', '.join(names)}):\n    instance = new(cls)\n{setters}    return instance\n"
+    namespace = {"new": object.__new__, "cls": cls, **{f"set_{name}": getattr(cls, name).__set__ for name in names}}
+    exec(source, namespace)  # noqa: S102 - source built above from the class's own field names
+    return namespace["build"]
+
+
+_new_practitioner = _slot_constructor(Practitioner)
+_new_address = _slot_constructor(Address)
+_new_location = _slot_constructor(Location)
 
 
 def practitioner_to_dict(practitioner: Practitioner) -> dict[str, Any]:
@@ -30,24 +56,18 @@ def practitioner_to_dict(practitioner: Practitioner) -> dict[str, Any]:
 
 
 def practitioner_from_dict(data: dict[str, Any]) -> Practitioner:
-    """The inverse of :func:`practitioner_to_dict`, for trusted data (already validated)."""
+    """The inverse of :func:`practitioner_to_dict`, for trusted data (already validated).
+
+    Fields are passed by position, in the model's field order (keywords cost a fifth of the time).
+    """
     address, location = data["address"], data["location"]
-    return Practitioner(
-        id=data["id"],
-        person_id=data["person_id"],
-        rpps=data.get("rpps"),
-        civilite=data.get("civilite"),
-        nom=data["nom"],
-        prenom=data.get("prenom"),
-        profession=data["profession"],
-        specialties=tuple(data.get("specialties") or ()),
-        sector=data.get("sector"),
-        optam=data.get("optam"),
-        carte_vitale=data.get("carte_vitale"),
-        mode=data.get("mode"),
-        site_name=data.get("site_name"),
-        address=Address(address.get("line"), address.get("postal_code"), address.get("commune"),
-                        address.get("commune_code"), address.get("departement")),
-        phone=data.get("phone"),
-        location=Location(float(location["lat"]), float(location["lon"]), location.get("precision") or "municipality"),
+    get = data.get
+    return _new_practitioner(
+        data["id"], data["person_id"], get("rpps"), get("civilite"), data["nom"], get("prenom"), data["profession"],
+        tuple(get("specialties") or ()), get("sector"), get("optam"), get("carte_vitale"), get("mode"),
+        _new_address(address.get("line"), address.get("postal_code"), address.get("commune"),
+                     address.get("commune_code"), address.get("departement")),
+        get("phone"),
+        _new_location(float(location["lat"]), float(location["lon"]), location.get("precision") or "municipality"),
+        get("site_name"),
     )

@@ -82,31 +82,36 @@ ALIAS_STRIDE = 1 << 24
 
 
 def prepared_part(number: int, practitioners: Iterable[Practitioner]) -> PreparedPart:
-    """The first practitioner of each id of ``practitioners`` as staged rows (see :class:`PreparedPart`)."""
+    """The first practitioner of each id of ``practitioners`` as staged rows (see :class:`PreparedPart`).
+
+    Facet values are told apart as they come (a tuple of the practitioner's own values, cheap to
+    hash); each distinct one is written as :func:`facet_combination` once, at the end.
+    """
     rows, seen, aliases, cell_counts = [], set(), {}, {}
     base = number * ALIAS_STRIDE
     for practitioner in practitioners:
         if practitioner.id in seen:
             continue
         seen.add(practitioner.id)
-        combination = facet_combination(practitioner)
-        alias = aliases.get(combination)
+        values = (practitioner.profession, practitioner.sector, practitioner.specialties, practitioner.mode,
+                  practitioner.optam, practitioner.carte_vitale)
+        alias = aliases.get(values)
         if alias is None:
-            alias = aliases[combination] = base + len(aliases)
+            alias = aliases[values] = base + len(aliases)
         row = staged_row(practitioner, alias)
         counts = cell_counts.get(practitioner.profession)
         if counts is None:
             counts = cell_counts[practitioner.profession] = {}
         counts[row[_CELL]] = counts.get(row[_CELL], 0) + 1
         rows.append(row)
-    return PreparedPart(number, rows, list(aliases), cell_counts)
+    return PreparedPart(number, rows, [facet_combination(*values) for values in aliases], cell_counts)
 
 
-def facet_combination(practitioner: Practitioner) -> tuple:
-    """``(profession, sector, specialties, mode, optam, carte_vitale)``, unknown values as ``''`` or ``-1``."""
-    return (practitioner.profession, practitioner.sector or "", " ".join(practitioner.specialties),
-            practitioner.mode or "", -1 if practitioner.optam is None else int(practitioner.optam),
-            -1 if practitioner.carte_vitale is None else int(practitioner.carte_vitale))
+def facet_combination(profession: str, sector: str | None, specialties: tuple[str, ...], mode: str | None,
+                      optam: bool | None, carte_vitale: bool | None) -> tuple:
+    """A row of ``facet_combination`` (its id apart): unknown values as ``''`` or ``-1``."""
+    return (profession, sector or "", " ".join(specialties), mode or "", -1 if optam is None else int(optam),
+            -1 if carte_vitale is None else int(carte_vitale))
 
 
 @dataclass

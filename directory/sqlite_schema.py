@@ -41,6 +41,13 @@ SCHEMA_VERSION = "5"
 
 log = logging.getLogger(__name__)
 
+# A build writes new files nobody reads until the final swap: no journal, no syncs but the last one.
+# Sorts (the ordered copies, the indexes) may use a second core (``threads``).
+PRAGMAS = """
+PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA staging.journal_mode=OFF; PRAGMA staging.synchronous=OFF;
+PRAGMA cache_size=-262144; PRAGMA temp_store=FILE; PRAGMA threads=2;
+"""
+
 # The order of ``practitioner.doc``: by profession, then grid cell, then id (ids are unique).
 DOC_ORDER = ("profession", "cell", "id")
 
@@ -82,7 +89,8 @@ CREATE TABLE facet_combination (id INTEGER PRIMARY KEY, profession TEXT NOT NULL
                                 specialties TEXT NOT NULL, mode TEXT NOT NULL, optam INTEGER NOT NULL,
                                 carte_vitale INTEGER NOT NULL,
                                 UNIQUE (profession, sector, specialties, mode, optam, carte_vitale));
-CREATE VIRTUAL TABLE practitioner_text USING fts5(nom, prenom, labels, content='', prefix='2', detail='column');
+CREATE VIRTUAL TABLE practitioner_text USING fts5(nom, prenom, labels, content='', prefix='2', detail='column',
+                                                columnsize=0);
 """
 
 # Both tables are filled in ``doc`` order from one sort each: an empty table numbers the rows it is
@@ -95,7 +103,10 @@ FILL = (
     f"SELECT {', '.join(BODY_COLUMNS)} FROM staging.row ORDER BY {', '.join(DOC_ORDER)}",
 )
 
-TEXT = ("INSERT INTO practitioner_text (rowid, nom, prenom, labels) "
+# Queries only test words (no ranking function reads column sizes: ``columnsize=0``). While filling,
+# segments are not merged as they come (``automerge`` 0): 'optimize' merges them all once at the end.
+TEXT = ("INSERT INTO practitioner_text (practitioner_text, rank) VALUES ('automerge', 0)",
+        "INSERT INTO practitioner_text (rowid, nom, prenom, labels) "
         "SELECT doc, nom_norm, prenom_norm, labels_norm FROM practitioner")
 
 INDEXES = """
@@ -158,7 +169,8 @@ def _fill(connection: sqlite3.Connection, staged: StagedRows) -> None:
         for statement in FILL:
             connection.execute(statement)
     with _phase("full-text fill"):
-        connection.execute(TEXT)
+        for statement in TEXT:
+            connection.execute(statement)
     connection.execute("COMMIT")
 
 
@@ -201,8 +213,7 @@ def build_index_file(path: Path, practitioners: Iterable[Practitioner], *, data_
     try:
         connection.execute("PRAGMA page_size=8192")
         connection.execute("ATTACH DATABASE ? AS staging", (str(staging),))
-        connection.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA staging.journal_mode=OFF;"
-                                 "PRAGMA staging.synchronous=OFF; PRAGMA cache_size=-262144; PRAGMA temp_store=FILE;")
+        connection.executescript(PRAGMAS)
         connection.executescript(TABLES + STAGING)
         with _phase("staging"):
             connection.execute("BEGIN")

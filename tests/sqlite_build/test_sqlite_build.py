@@ -10,11 +10,14 @@ from math import isclose
 import pytest
 
 from directory.record_files import RecordFile
-from directory.records import practitioner_to_dict
+from directory.model import Address, Location, Practitioner
+from directory.records import practitioner_from_dict, practitioner_to_dict
 from directory.sqlite_cells import cell_of, unit_vector
 from directory.sqlite_rows import COLUMNS, BODY_COLUMNS, prepared_part, staged_row
 from directory.sqlite_schema import build_index_file
 from directory.text_matching import search_fields
+
+from tests.contract.dataset import contract_population
 
 TABLES = ("practitioner", "practitioner_body", "cell_range", "practitioner_specialty")
 
@@ -38,6 +41,11 @@ def _content(path) -> dict:
         "SELECT key, value FROM meta WHERE key NOT IN ('built_at') ORDER BY key").fetchall()
     connection.close()
     return content
+
+
+@pytest.fixture(scope="module")
+def contract_population_list():
+    return contract_population()
 
 
 @pytest.fixture(scope="module")
@@ -130,3 +138,17 @@ def test_a_prepared_part_keeps_the_first_of_each_id_and_counts_its_rows_per_cell
     assert [row[1] for row in part.rows] == [first.id, second.id]
     assert sum(count for counts in part.cell_counts.values() for count in counts.values()) == 2
     assert {row[0] for row in part.rows} <= {3 * (1 << 24) + index for index in range(len(part.combinations))}
+
+
+def test_a_record_read_back_is_the_practitioner_written_field_for_field(generated_population, contract_population_list):
+    for practitioner in [*generated_population[:500], *contract_population_list]:
+        assert practitioner_from_dict(practitioner_to_dict(practitioner)) == practitioner
+
+
+def test_a_record_without_its_optional_fields_reads_as_unknown_values():
+    record = {"id": "1-1", "person_id": "1", "nom": "N", "profession": "10", "address": {},
+              "location": {"lat": "45.5", "lon": 4}}
+    assert practitioner_from_dict(record) == Practitioner(
+        id="1-1", person_id="1", rpps=None, civilite=None, nom="N", prenom=None, profession="10", specialties=(),
+        sector=None, optam=None, carte_vitale=None, mode=None, address=Address(None, None, None, None, None),
+        phone=None, location=Location(45.5, 4.0, "municipality"), site_name=None)
