@@ -26,6 +26,11 @@ BBOX_MARGIN_DEG = 1e-6
 FACET_SIZE = 1000
 FACET_FIELDS = {"profession": "profession", "specialty": "specialties", "sector": "sector", "mode": "mode",
                 "optam": "optam", "carte_vitale": "carte_vitale"}
+# The single-valued facets, combined into the ``facet_key`` keyword of each document.
+KEYED_FACETS = ("profession", "sector", "mode", "optam", "carte_vitale")
+FACET_KEY_SEPARATOR = "|"
+FACET_KEY_AGGREGATION = "facet_key"
+FACET_KEY_SIZE = 10000
 RECORD_SOURCE = ["record"]
 LOCATION_SOURCE = ["record.location"]
 
@@ -154,10 +159,23 @@ def sort_clause(query: SearchQuery, *, reverse: bool = False) -> list[dict]:
     return name
 
 
+def facet_terms(field: str) -> dict:
+    """Counts per value of ``field`` over every match, largest first then by value."""
+    return {"terms": {"field": field, "size": FACET_SIZE, "order": [{"_count": "desc"}, {"_key": "asc"}]}}
+
+
+def facet_key(values: Sequence[str | bool | None]) -> str:
+    """The ``facet_key`` of a document: its single-valued facet codes (:data:`KEYED_FACETS` order) in one keyword."""
+    return FACET_KEY_SEPARATOR.join("" if value is None else str(value).lower() if isinstance(value, bool) else value
+                                    for value in values)
+
+
 def facet_aggregations() -> dict:
-    """Counts per code over every match, largest first then by code."""
-    return {name: {"terms": {"field": field, "size": FACET_SIZE, "order": [{"_count": "desc"}, {"_key": "asc"}]}}
-            for name, field in FACET_FIELDS.items()}
+    """The six facets in two aggregations: ``specialties`` (several per practitioner) on its own, the five
+    single-valued ones as the counts of their combinations (``facet_key``: about 80 in a million practitioners),
+    added up per code by :func:`facet_buckets`. One pass over the matches instead of five."""
+    return {FACET_KEY_AGGREGATION: {"terms": {"field": "facet_key", "size": FACET_KEY_SIZE}},
+            "specialty": facet_terms(FACET_FIELDS["specialty"])}
 
 
 def within_view(query: SearchQuery, max_km: float | None) -> list[dict]:
@@ -218,13 +236,23 @@ def records_body(ids: Sequence[str]) -> dict[str, Any]:
 
 def counts_body(facet: str) -> dict[str, Any]:
     """Number of practitioners per code of ``facet`` over the whole index."""
-    aggregation = facet_aggregations()[facet]
-    return {"size": 0, "track_total_hits": False, "aggs": {facet: aggregation}}
+    return {"size": 0, "track_total_hits": False, "aggs": {facet: facet_terms(FACET_FIELDS[facet])}}
 
 
 def facet_buckets(aggregations: dict, names: Iterable[str] = FACET_FIELDS) -> dict[str, list[tuple[str, int]]]:
     """``{facet: [(code, count), …]}`` from a response's aggregations, largest first then by code."""
-    return {name: sorted(((bucket.get("key_as_string", bucket["key"]), bucket["doc_count"])
-                          for bucket in aggregations[name]["buckets"]),
-                         key=lambda item: (-item[1], item[0]))
-            for name in names}
+    counts: dict[str, dict[str, int]] = {}
+    for name in names:
+        if name in aggregations:
+            counts[name] = {str(bucket.get("key_as_string", bucket["key"])): bucket["doc_count"]
+                            for bucket in aggregations[name]["buckets"]}
+        else:  # a single-valued facet, from the counts of the combinations
+            counts[name] = {}
+    keyed = [name for name in KEYED_FACETS if name in counts and name not in aggregations]
+    if keyed:
+        for bucket in aggregations[FACET_KEY_AGGREGATION]["buckets"]:
+            values = dict(zip(KEYED_FACETS, bucket["key"].split(FACET_KEY_SEPARATOR)))
+            for name in keyed:
+                if values[name]:
+                    counts[name][values[name]] = counts[name].get(values[name], 0) + bucket["doc_count"]
+    return {name: sorted(counts[name].items(), key=lambda item: (-item[1], item[0])) for name in names}

@@ -97,12 +97,23 @@ def test_relevance_is_the_sum_of_the_best_field_of_each_token():
 
 
 def test_facet_aggregations_return_every_code():
-    from directory.nomenclatures import professions, sectors, specialties
+    from directory.nomenclatures import modes, professions, sectors, specialties
 
     sizes = {name: aggregation["terms"]["size"] for name, aggregation in es_queries.facet_aggregations().items()}
-    assert sizes["profession"] >= len(professions().allowed())
     assert sizes["specialty"] >= len(specialties().allowed())
-    assert sizes["sector"] >= len(sectors().allowed())
+    assert sizes["facet_key"] >= len(professions().allowed()) * (len(sectors().allowed()) + 1) * \
+        (len(modes().allowed()) + 1) * 3 * 3  # every combination, a missing value included
+
+
+def test_single_valued_facets_are_counted_from_their_combinations():
+    aggregations = {"facet_key": {"buckets": [
+        {"key": es_queries.facet_key(["10", "1", "L", False, True]), "doc_count": 5},
+        {"key": es_queries.facet_key(["10", None, "S", None, None]), "doc_count": 3},
+        {"key": es_queries.facet_key(["60", "1", "L", True, True]), "doc_count": 5}]},
+        "specialty": {"buckets": [{"key": "SM54", "doc_count": 4}]}}
+    assert es_queries.facet_buckets(aggregations) == {
+        "profession": [("10", 8), ("60", 5)], "specialty": [("SM54", 4)], "sector": [("1", 10)],
+        "mode": [("L", 10), ("S", 3)], "optam": [("false", 5), ("true", 5)], "carte_vitale": [("true", 10)]}
 
 
 def test_a_query_without_a_shape_has_no_band():
