@@ -207,7 +207,7 @@ class ElasticsearchBackend:
         record = hit["_source"]["record"]
         location = record["location"]
         exact = great_circle_km(query.circle.lat, query.circle.lon, location["lat"], location["lon"])
-        return order.Ranked(es_km=hit["sort"][0], id=hit["sort"][1], exact_km=exact,
+        return order.Ranked(es_distance=hit["sort"][0], id=hit["sort"][1], exact_km=exact,
                             record=record if with_record else None)
 
     def _search_by_distance(self, query: SearchQuery, after: list | None, page: int) -> SearchPage:

@@ -24,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from .es_queries import DISTANCE_ERROR_KM
+from .es_queries import DISTANCE_ERROR_KM, DISTANCE_SORT_UNITS_PER_KM
 
 E = DISTANCE_ERROR_KM
 CLEAR_GAP_KM = 2 * E
@@ -37,12 +37,20 @@ MAX_EXTRA = 5000
 
 @dataclass(frozen=True, slots=True)
 class Ranked:
-    """One Elasticsearch result sorted by distance, with its exact distance (``record`` ``None``: not fetched)."""
+    """One Elasticsearch result sorted by distance, with its exact distance (``record`` ``None``: not fetched).
 
-    es_km: float
+    ``es_distance`` is Elasticsearch's sort value as it came (in metres: see :func:`~directory.es_queries.sort_clause`),
+    so that ``search_after`` resumes exactly there.
+    """
+
+    es_distance: float
     id: str
     exact_km: float
     record: dict | None
+
+    @property
+    def es_km(self) -> float:
+        return self.es_distance / DISTANCE_SORT_UNITS_PER_KM
 
     @property
     def key(self) -> tuple[float, str]:
@@ -50,7 +58,7 @@ class Ranked:
 
     @property
     def sort_values(self) -> list:
-        return [self.es_km, self.id]
+        return [self.es_distance, self.id]
 
 
 Fetch = Callable[[list, int, bool], list[Ranked]]
@@ -145,4 +153,4 @@ def page_after(key: tuple[float, str], window: list[Ranked], window_size: int, p
 
 def search_after_for(key: tuple[float, str]) -> list:
     """Elasticsearch sort values before every result that comes exactly after ``key``."""
-    return [key[0] - CLEAR_GAP_KM, ""]
+    return [(key[0] - CLEAR_GAP_KM) * DISTANCE_SORT_UNITS_PER_KM, ""]

@@ -20,6 +20,10 @@ from .text_matching import FIELD_WEIGHTS, query_tokens
 # |Elasticsearch's distance − exact great-circle distance| stays under 1.1 cm (geo_point quantization:
 # 4.2e-8° of latitude, 8.4e-8° of longitude); measured 8.3 mm at most. 2.5 cm bounds it with margin.
 DISTANCE_ERROR_KM = 2.5e-5
+# Distances are sorted in metres: Elasticsearch then hands the sort to Lucene's own distance comparator, which
+# skips the results outside the bounding box of the current worst competitor (facets_only: 5.2 → 3.3 ms).
+# Its values are as close to the exact distance as with kilometres (0.81 cm at most over 400,000 results).
+DISTANCE_SORT_UNITS_PER_KM = 1000
 # Half-width of the band checked exactly around a box edge: more than one geo_point quantum.
 BBOX_MARGIN_DEG = 1e-6
 # Terms aggregations return every code: there are 30 professions, 98 specialties and 4 sectors.
@@ -151,7 +155,7 @@ def sort_clause(query: SearchQuery, *, reverse: bool = False) -> list[dict]:
     order = "desc" if reverse else "asc"
     if sorts_distance(query):
         point = {"lat": query.circle.lat, "lon": query.circle.lon}
-        return [{"_geo_distance": {"location": point, "order": order, "unit": "km", "distance_type": "arc"}},
+        return [{"_geo_distance": {"location": point, "order": order, "unit": "m", "distance_type": "arc"}},
                 {"id": order}]
     name = [{"nom.sort": order}, {"prenom.sort": order}, {"id": order}]
     if query.effective_sort == SORT_RELEVANCE:

@@ -18,8 +18,8 @@ class SimulatedIndex:
     """Results sorted as Elasticsearch would: by a noisy distance, then id; filtered by another noisy distance."""
 
     def __init__(self, items: list[order.Ranked], seed: int = 0):
-        self.items = sorted(items, key=lambda item: (item.es_km, item.id))
-        self.keys = [(item.es_km, item.id) for item in self.items]
+        self.items = sorted(items, key=lambda item: (item.es_distance, item.id))
+        self.keys = [(item.es_distance, item.id) for item in self.items]
         rng = random.Random(seed)  # what the geo_distance filter sees: off the exact distance by up to E too
         self.filter_km = {item.id: item.exact_km + rng.uniform(-0.45, 0.45) * DISTANCE_ERROR_KM for item in self.items}
         self.fetches = 0
@@ -42,7 +42,7 @@ class SimulatedIndex:
         self.fetches += 1
         position = bisect.bisect_right(self.keys, tuple(search_after))
         found = [item for item in self.items[position:] if self.filter_km[item.id] <= max_km][:size]
-        return [order.Ranked(item.es_km, item.id, item.exact_km, None) for item in found]
+        return [order.Ranked(item.es_distance, item.id, item.exact_km, None) for item in found]
 
 
 def population(seed: int, places: int = 400, crowded: int = 0) -> list[order.Ranked]:
@@ -55,7 +55,7 @@ def population(seed: int, places: int = 400, crowded: int = 0) -> list[order.Ran
         es = exact + rng.uniform(-0.45, 0.45) * DISTANCE_ERROR_KM  # the place's quantization error
         for _ in range(crowded if index == 7 else rng.choice([1, 1, 1, 2, 3])):
             number += 1
-            items.append(order.Ranked(es_km=es, id=f"x{rng.randrange(10**6):06d}-{number}", exact_km=exact, record={}))
+            items.append(order.Ranked(es_distance=es * 1000, id=f"x{rng.randrange(10**6):06d}-{number}", exact_km=exact, record={}))
     return items
 
 
@@ -122,8 +122,8 @@ def test_a_crowded_place_across_a_page_boundary_is_read_in_a_few_requests():
 
 def test_a_crowded_place_at_the_end_of_the_first_page_takes_one_more_request():
     rng = random.Random(5)
-    crowd = [order.Ranked(1.0 + 0.3 * DISTANCE_ERROR_KM, f"c{n:04d}", 1.0, {}) for n in range(700)]  # a commune's centre
-    others = [order.Ranked(exact + rng.uniform(-0.45, 0.45) * DISTANCE_ERROR_KM, f"o{n:04d}", exact, {})
+    crowd = [order.Ranked((1.0 + 0.3 * DISTANCE_ERROR_KM) * 1000, f"c{n:04d}", 1.0, {}) for n in range(700)]  # a commune's centre
+    others = [order.Ranked((exact + rng.uniform(-0.45, 0.45) * DISTANCE_ERROR_KM) * 1000, f"o{n:04d}", exact, {})
               for n, exact in enumerate(1.0 + rng.uniform(-1.5, 8) * DISTANCE_ERROR_KM for _ in range(40))]
     index = SimulatedIndex(crowd + others)
     for per_page in (1, 20):

@@ -46,7 +46,7 @@ CASES = {
     "cursor_by_distance": lambda: es_queries.search_body(
         SearchQuery(circle=PARIS), size=5, search_after=es_distance_order.search_after_for((1.25, "p03-1"))),
     "more_results_backwards_by_distance": lambda: es_queries.search_body(
-        SearchQuery(circle=PARIS), size=50, search_after=[1.25, "p03-1"], with_totals=False, reverse=True),
+        SearchQuery(circle=PARIS), size=50, search_after=[1250.0, "p03-1"], with_totals=False, reverse=True),
     "query_syntax_is_plain_words": lambda: es_queries.search_body(
         SearchQuery(text='nom:x OR 1=1 "*" (((^ -martin'), size=20),
     "places_of_a_person": lambda: es_queries.ids_body("person_id", "p01", size=1000),
