@@ -1,7 +1,7 @@
 """Loading Elasticsearch: a complete new versioned index, then one atomic alias swap.
 
 ``{alias}--{UTC time}-{pid}-{random}`` is created from ``es_mappings.json`` with refresh off and no
-replica, filled through the client's bulk helper, refreshed, given its replicas and its ``_meta``
+replica, filled by ``_bulk`` requests (NDJSON written here, 3 in flight), refreshed, given its replicas and its ``_meta``
 (documents, data date, demo flag, ``state: complete``), then the alias moves to it in one
 ``_aliases`` call. Searches keep answering from the previous index until then; the previous index is
 deleted only after the swap. A load that fails deletes its index; one that is killed leaves it

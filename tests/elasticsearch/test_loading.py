@@ -221,3 +221,23 @@ def test_drop_removes_the_alias_and_every_index(es_factory):
     assert versioned(backend) == {} and live_index(backend) == []
     with pytest.raises(BackendUnavailable):
         backend.info()
+
+
+def test_a_document_the_node_refuses_fails_the_load_with_its_id(es_factory):
+    backend = es_factory()
+    backend.replace_all(iter(PREVIOUS), data_date="1", demo=False)
+    name = live_index(backend)[0]
+    body = b'{"create":{"_index":"%s","_id":"odd-1"}}\n{"unexpected":1}\n' % name.encode()
+    with pytest.raises(RuntimeError, match="odd-1"):
+        es_loading.send_bulk(backend.client, body, 1)
+
+
+def test_bulk_bodies_are_ndjson_create_actions_without_duplicate_ids():
+    import json
+
+    practitioners = PREVIOUS + PREVIOUS[:2]
+    chunks = list(es_loading.bulk_chunks("idx", iter(practitioners), size=2))
+    assert [count for _, count in chunks] == [2] * (len(PREVIOUS) // 2) + [1] * (len(PREVIOUS) % 2)
+    lines = [json.loads(line) for body, _ in chunks for line in body.decode().splitlines()]
+    assert [line["create"]["_id"] for line in lines[0::2]] == [p.id for p in PREVIOUS]
+    assert lines[1::2] == [es_loading.document(p) for p in PREVIOUS]
