@@ -27,7 +27,7 @@ from .processes import process_alive
 from .records import practitioner_to_dict
 from .text_matching import search_fields
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"  # 2: facet_key, cell and the index sort (an index of schema 1 has no facet_key: reload it)
 CHUNK_SIZE = 2000
 MAX_CHUNK_BYTES = 10 * 1024 * 1024
 BULK_THREADS = 3
