@@ -6,6 +6,10 @@ split into picklable parts (a ``chunks()`` method, e.g. :class:`directory.record
 is instead read in worker processes, one part each at a time, so that parsing and row preparation
 run in parallel with everything else. Either way batches come out in the source's order, so the
 first practitioner of each id still wins, and an error in the source is raised to the caller.
+
+Workers are started from a fork server which, as for any ``multiprocessing`` program, imports the
+main script again: a script that builds from a splittable source needs the usual
+``if __name__ == "__main__":`` guard.
 """
 from __future__ import annotations
 
