@@ -39,6 +39,16 @@ def _row(kind: str, result: dict) -> str:
             f"| ×{p50x:.0f} | ×{p95x:.1f} | {verdict} | {http_cell} | {mine['count']} |")
 
 
+def build_line(result: dict) -> str:
+    build = result["build"]
+    workers = (f" (+ {build['workers_peak_rss_mib']} MiB per worker process)" if build.get("workers_peak_rss_mib")
+               else "")
+    line = (f"- Build: {build['documents']:,} documents in {build['seconds']} s → **{build['documents_per_s']:,} docs/s** "
+            f"(target {TARGETS.get(result['backend'], {}).get('build_per_s', 0):,}); peak memory {build['peak_rss_mib']} MiB"
+            f"{workers}; size on disk {build.get('disk_mib')} MiB.")
+    return line.replace(",", " ")
+
+
 def plot(latest: dict[str, dict], path: Path) -> Path:
     import matplotlib
 
@@ -82,9 +92,7 @@ def write_report(results_dir: Path, docs_dir: Path) -> Path:
         lines += [f"## {result['backend']} — {result['size']:,} practitioners ({result['date']}, `{result['file']}`)".replace(",", " "), "",
                   f"Machine: {machine['cpus']} cores ({machine['cpu_model']}), {machine['memory_gib']} GiB, "
                   f"Python {machine['python']}.", "",
-                  f"- Build: {build['documents']:,} documents in {build['seconds']} s → **{build['documents_per_s']:,} docs/s** "
-                  f"(target {TARGETS.get(result['backend'], {}).get('build_per_s', 0):,}); peak memory {build['peak_rss_mib']} MiB; "
-                  f"size on disk {build.get('disk_mib')} MiB.".replace(",", " "),
+                  build_line(result),
                   ]
         throughput = result.get("http_throughput")
         if throughput:
