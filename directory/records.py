@@ -27,9 +27,10 @@ def _slot_constructor(cls: type) -> Callable[..., Any]:
     return namespace["build"]
 
 
-_new_practitioner = _slot_constructor(Practitioner)
-_new_address = _slot_constructor(Address)
-_new_location = _slot_constructor(Location)
+# Positional constructors (every field, in the model's order) for the paths that build a million of them.
+new_practitioner = _slot_constructor(Practitioner)
+new_address = _slot_constructor(Address)
+new_location = _slot_constructor(Location)
 
 
 def practitioner_to_dict(practitioner: Practitioner) -> dict[str, Any]:
@@ -62,12 +63,12 @@ def practitioner_from_dict(data: dict[str, Any]) -> Practitioner:
     """
     address, location = data["address"], data["location"]
     get = data.get
-    return _new_practitioner(
+    return new_practitioner(
         data["id"], data["person_id"], get("rpps"), get("civilite"), data["nom"], get("prenom"), data["profession"],
         tuple(get("specialties") or ()), get("sector"), get("optam"), get("carte_vitale"), get("mode"),
-        _new_address(address.get("line"), address.get("postal_code"), address.get("commune"),
+        new_address(address.get("line"), address.get("postal_code"), address.get("commune"),
                      address.get("commune_code"), address.get("departement")),
         get("phone"),
-        _new_location(float(location["lat"]), float(location["lon"]), location.get("precision") or "municipality"),
+        new_location(float(location["lat"]), float(location["lon"]), location.get("precision") or "municipality"),
         get("site_name"),
     )

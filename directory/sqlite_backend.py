@@ -25,8 +25,9 @@ from typing import Iterable, Iterator, NamedTuple
 from .backend import BackendSettings, BackendUnavailable, ProgressCallback
 from .cursors import decode_cursor, encode_cursor
 from .distance import EARTH_RADIUS_KM, great_circle_km
-from .model import (FACET_FIELDS, Address, Location, SORT_DISTANCE, SORT_NAME, SORT_RELEVANCE, FacetCount, Hit, IndexInfo, Practitioner,
+from .model import (FACET_FIELDS, SORT_DISTANCE, SORT_NAME, SORT_RELEVANCE, FacetCount, Hit, IndexInfo, Practitioner,
                     SearchPage, SearchQuery)
+from .records import new_address, new_location, new_practitioner
 from .sqlite_aggregates import can_use_aggregates, cover_with_blocks, edge_cell_runs, inside_cells
 from .sqlite_cells import ROW_STRIDE, circle_row_spans, row_spans
 from .sqlite_queries import fts_match_expression, geographic_box, ordering, where_clause
@@ -73,11 +74,10 @@ def record_from_row(row: tuple) -> Practitioner:
     """A row of :data:`RECORD_SELECT` → the practitioner exactly as loaded."""
     (_, id_, person_id, rpps, civilite, nom, prenom, profession, specialties, sector, optam, carte_vitale, mode,
      site_name, line, postal_code, commune, commune_code, departement, phone, lat, lon, precision) = row
-    return Practitioner(id=id_, person_id=person_id, rpps=rpps, civilite=civilite, nom=nom, prenom=prenom,
-                        profession=profession, specialties=tuple(specialties.split()), sector=sector,
-                        optam=_optional_bool(optam), carte_vitale=_optional_bool(carte_vitale), mode=mode,
-                        address=Address(line, postal_code, commune, commune_code, departement), phone=phone,
-                        location=Location(lat, lon, precision), site_name=site_name)
+    return new_practitioner(id_, person_id, rpps, civilite, nom, prenom, profession, tuple(specialties.split()), sector,
+                            _optional_bool(optam), _optional_bool(carte_vitale), mode,
+                            new_address(line, postal_code, commune, commune_code, departement), phone,
+                            new_location(lat, lon, precision), site_name)
 
 
 def docs_in_runs(docs: Iterable[int], runs: list[tuple[int, int]]) -> Iterator[int]:
