@@ -41,7 +41,7 @@ def _row(kind: str, result: dict) -> str:
 
 def build_line(result: dict) -> str:
     build = result["build"]
-    workers = (f" (+ {build['workers_peak_rss_mib']} MiB per worker process)" if build.get("workers_peak_rss_mib")
+    workers = (f" (+ {build['workers_peak_rss_mib']} MiB in its worker processes, together)" if build.get("workers_peak_rss_mib")
                else "")
     line = (f"- Build: {build['documents']:,} documents in {build['seconds']} s → **{build['documents_per_s']:,} docs/s** "
             f"(target {TARGETS.get(result['backend'], {}).get('build_per_s', 0):,}); peak memory {build['peak_rss_mib']} MiB"
