@@ -57,14 +57,15 @@ def plot(latest: dict[str, dict], path: Path) -> Path:
 
     series = []
     for name, result in latest.items():
-        series.append((f"{name} (p50)", [result["in_process_ms"].get(k, {}).get("p50", 0) for k in KINDS]))
+        label = name if result["size"] == REFERENCE_SIZE else f"{result['backend']} {result['size']:,}".replace(",", " ")
+        series.append((f"{label} (p50)", [result["in_process_ms"].get(k, {}).get("p50", 0) for k in KINDS]))
     baselines = {}
     for result in latest.values():  # one baseline per size: the first result measured at that size
         baselines.setdefault(result["size"], result["baseline_ms"])
     for size, baseline in sorted(baselines.items()):
         label = "référence NumPy (p50)" if len(baselines) == 1 else f"référence NumPy {size:,} (p50)".replace(",", " ")
         series.append((label, [baseline.get(k, {}).get("p50", 0) for k in KINDS]))
-    figure, axis = plt.subplots(figsize=(11, 5))
+    figure, axis = plt.subplots(figsize=(11, 6))
     width = 0.8 / max(1, len(series))
     for index, (label, values) in enumerate(series):
         axis.bar([k + index * width for k in range(len(KINDS))], values, width, label=label)
@@ -72,7 +73,7 @@ def plot(latest: dict[str, dict], path: Path) -> Path:
     axis.set_ylabel("latence médiane (ms, échelle log)")
     axis.set_xticks([k + width * (len(series) - 1) / 2 for k in range(len(KINDS))], KINDS, rotation=25, ha="right")
     axis.set_title("Latence par type de requête, en processus")
-    axis.legend()
+    axis.legend(loc="upper center", bbox_to_anchor=(0.5, -0.28), ncol=3, frameon=False)
     figure.tight_layout()
     figure.savefig(path, dpi=110)
     return path
@@ -100,11 +101,12 @@ def write_report(results_dir: Path, docs_dir: Path) -> Path:
                          f"({throughput['tool']}): **{throughput['requests_per_s']} requests/s**, {throughput['non_2xx']} non-2xx.")
         memory = result.get("serving_memory_mib")
         if memory:
+            mapped = (" (resident counts the touched pages of the memory-mapped index, shared)"
+                      if result["backend"] == "sqlite" else "")
             private = (f"; private (own) memory: workers {memory['workers_private']} MiB, total {memory['total_private']} MiB"
                        if "workers_private" in memory else "")
             lines.append(f"- Serving memory (gunicorn): resident master {memory['master']} MiB, workers {memory['workers']} MiB, "
-                         f"total {memory['total']} MiB (resident counts the touched pages of the memory-mapped index, "
-                         f"shared){private}.")
+                         f"total {memory['total']} MiB{mapped}{private}.")
         lines.append(f"- Answers differing from the baseline (total or ids of the page): {result['baseline_disagreement_count']}.")
         lines += ["", "| kind | in-process p50 / p95 / p99 (ms) | baseline p50 / p95 (ms) | p50 gain | p95 gain | "
                       "targets met | HTTP p50 / p95 (ms) | queries |", "|---|---|---|---|---|---|---|---|"]
