@@ -18,7 +18,7 @@ from . import es_queries as bodies
 from .backend import BackendSettings, BackendUnavailable, InvalidCursor, ProgressCallback
 from .cursors import decode_cursor, encode_cursor
 from .distance import great_circle_km
-from .es_loading import drop_all, index_definition, load_index
+from .es_loading import drop_all, index_definition, load_index, schema_problem
 from .model import SORT_RELEVANCE, FacetCount, Hit, IndexInfo, Practitioner, SearchPage, SearchQuery
 from .records import practitioner_from_dict
 
@@ -42,6 +42,7 @@ class ElasticsearchBackend:
         self._client = None
         self._lenient = None
         self._lock = threading.Lock()
+        self._schema_checked = False
 
     # -- connection ----------------------------------------------------------------------------
     @property
@@ -113,10 +114,25 @@ class ElasticsearchBackend:
             drop_all(self.client, self.alias)
 
     # -- reading -------------------------------------------------------------------------------
-    def info(self) -> IndexInfo:
+    def _live_meta(self) -> dict:
+        """The live index's ``_meta``; :class:`BackendUnavailable` if it is of another schema version (an
+        index loaded by an older version lacks fields the queries count on: its facets would be empty)."""
         with self._unavailable_on_errors():
             mappings = self.client.indices.get_mapping(index=self.alias).body
         meta = next(iter(mappings.values()))["mappings"].get("_meta", {})
+        problem = schema_problem(self.alias, meta)
+        if problem is not None:
+            raise BackendUnavailable(problem)
+        self._schema_checked = True
+        return meta
+
+    def _require_current_schema(self) -> None:
+        """Checks the live index's schema version on the first read (then on every :meth:`info`)."""
+        if not self._schema_checked:
+            self._live_meta()
+
+    def info(self) -> IndexInfo:
+        meta = self._live_meta()
         return IndexInfo(documents=int(meta.get("documents", 0)), data_date=meta.get("data_date"),
                          demo=bool(meta.get("demo", False)))
 
@@ -124,6 +140,7 @@ class ElasticsearchBackend:
         """One document by ``_id`` (the practitioner id, given at load time): no search, no scoring."""
         if not practitioner_id:
             return None
+        self._require_current_schema()
         with self._unavailable_on_errors():
             response = self._client_404().get(index=self.alias, id=practitioner_id, source_includes=RECORD_FIELDS)
         body = response.body
@@ -132,10 +149,12 @@ class ElasticsearchBackend:
         return practitioner_from_dict(body["_source"]["record"]) if body["found"] else None
 
     def places_of(self, person_id: str) -> list[Practitioner]:
+        self._require_current_schema()
         hits = self._search(bodies.ids_body("person_id", person_id, size=MAX_PLACES))["hits"]["hits"]
         return [practitioner_from_dict(hit["_source"]["record"]) for hit in hits]
 
     def counts(self, facet: str) -> dict[str, int]:
+        self._require_current_schema()
         response = self._search(bodies.counts_body(facet))
         return dict(bodies.facet_buckets(response["aggregations"], [facet])[facet])
 
@@ -143,6 +162,7 @@ class ElasticsearchBackend:
         after, page = decode_cursor(query) if query.cursor is not None else (None, query.page)
         if after is not None and not cursor_keys_fit(query, after):
             raise InvalidCursor("curseur illisible")
+        self._require_current_schema()
         if bodies.sorts_distance(query):
             return self._search_by_distance(query, after, page)
         size = query.per_page + (1 if after is not None else 0)

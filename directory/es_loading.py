@@ -37,6 +37,15 @@ STALE_AFTER = timedelta(hours=24)
 """A half-built index of another machine's load is deleted after this long."""
 
 
+def schema_problem(alias: str, meta: dict[str, Any]) -> str | None:
+    """Why the live index (its mapping's ``_meta``) cannot be read by this code, or ``None``."""
+    version = str(meta.get("schema_version", "?"))
+    if version == SCHEMA_VERSION:
+        return None
+    return (f"index Elasticsearch « {alias} » d'un autre format ({version}, attendu {SCHEMA_VERSION}) : "
+            "rechargez-le avec « annuaire index »")
+
+
 @cache
 def index_definition() -> dict[str, Any]:
     """``es_mappings.json``: index settings and mappings, as data."""
