@@ -301,7 +301,7 @@ class Transform:
                     or f"{place.postal_code}|{place.commune_code}|{normalized(line)}")
         practitioner = Practitioner(
             f"{person_id}-{short_hash(site_key, mode or '')}", person_id, rpps, civilite, nom,
-            (prenom.title() if prenom.isupper() else prenom) if prenom else None, profession, specialty_codes,
+            display_first_name(prenom) if prenom else None, profession, specialty_codes,
             None, None, None, mode, Address(line, place.postal_code, place.commune_name, place.commune_code,
                                             place.departement),
             clean_phone(fields[_PHONE]), location, fields[_SITE_NAME].strip() or fields[_SIGN].strip() or None)
@@ -383,4 +383,4 @@ class Transform:
                     continue
                 if place.warning:
                     yield Warning_(source, number, place.warning)
-                yield item
+            yield item

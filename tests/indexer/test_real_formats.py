@@ -184,3 +184,11 @@ def test_a_missing_file_or_a_directory_exits_1_with_a_french_line_and_loads_noth
         assert result.exit_code == 1
         assert result.stderr.strip() == f"erreur : {target} : {message}"
     assert not (tmp_path / "index.sqlite3").exists()
+
+
+def test_a_json_lines_record_without_a_commune_code_is_kept(transform):
+    from directory.model import Address, Location, Practitioner
+
+    record = Practitioner("x-1", "x", None, None, "ROUX", None, "60", (), None, None, None, "L",
+                          Address(None, None, None, None, None), None, Location(48.85, 2.35))
+    assert list(transform.checked_records([(1, "{}", record)], "records.jsonl")) == [record]
