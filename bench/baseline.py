@@ -16,11 +16,10 @@ class BruteForce:
     def __init__(self, practitioners):
         self.practitioners = practitioners
         self.ids = np.array([p.id for p in practitioners])
-        self.id_index = None
-        self.lat = np.radians(np.array([p.location.lat for p in practitioners]))
-        self.lon = np.radians(np.array([p.location.lon for p in practitioners]))
-        self.lat_deg = np.degrees(self.lat)
-        self.lon_deg = np.degrees(self.lon)
+        self.lat_deg = np.array([p.location.lat for p in practitioners])
+        self.lon_deg = np.array([p.location.lon for p in practitioners])
+        self.lat = np.radians(self.lat_deg)
+        self.lon = np.radians(self.lon_deg)
         self.cos_lat = np.cos(self.lat)
         self.codes = {}
         self.columns = {}

@@ -24,8 +24,7 @@ def own_peak_rss_mib() -> float:
     started by ``bench.run``, which holds the whole population for its baseline, reported the
     parent's 2 GB (4 GB at 2,000,000) as its own.
     """
-    with open("/proc/self/status") as status:
-        return next(int(line.split()[1]) for line in status if line.startswith("VmHWM")) / 1024
+    return _status_kib("self", "VmHWM") / 1024
 
 
 class DescendantsMemory(threading.Thread):
@@ -65,10 +64,15 @@ def _descendants(root: int) -> list[int]:
 
 def _rss_kib(pid: int) -> int:
     try:
-        with open(f"/proc/{pid}/status") as status:
-            return next((int(line.split()[1]) for line in status if line.startswith("VmRSS")), 0)
-    except OSError:
+        return _status_kib(pid, "VmRSS")
+    except OSError:  # the process has ended
         return 0
+
+
+def _status_kib(pid: int | str, key: str) -> int:
+    """One ``kB`` figure of ``/proc/PID/status`` (0 if the process has none, e.g. a zombie)."""
+    with open(f"/proc/{pid}/status") as status:
+        return next((int(line.split()[1]) for line in status if line.startswith(key)), 0)
 
 
 class PhaseTimes(logging.Handler):

@@ -85,7 +85,7 @@ def throughput(port: int, params: dict, connections: int, seconds: int) -> dict:
     """Requests per second for one typical query under ``connections`` concurrent connections."""
     path = "/api/v1/practitioners?" + urllib.parse.urlencode(params)
     if shutil.which("wrk"):
-        output = subprocess.run(["wrk", f"-t2", f"-c{connections}", f"-d{seconds}s", "--latency",
+        output = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency",
                                  f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True, check=True).stdout
         rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
         errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)

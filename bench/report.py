@@ -88,8 +88,8 @@ def write_report(results_dir: Path, docs_dir: Path) -> Path:
              "Targets (issue 8): build ≥ 50,000 docs/s (SQLite) and ≥ 10,000 docs/s (Elasticsearch); per query kind,",
              "p50 ≥ 10× and p95 ≥ 3× faster than the baseline; p95 ≤ 25 ms (SQLite) / 50 ms (Elasticsearch);",
              "≥ 300 requests/s over HTTP for the typical query on SQLite.", ""]
-    for name, result in latest.items():
-        build, machine = result["build"], result["machine"]
+    for result in latest.values():
+        machine = result["machine"]
         lines += [f"## {result['backend']} — {result['size']:,} practitioners ({result['date']}, `{result['file']}`)".replace(",", " "), "",
                   f"Machine: {machine['cpus']} cores ({machine['cpu_model']}), {machine['memory_gib']} GiB, "
                   f"Python {machine['python']}.", "",

@@ -27,7 +27,7 @@ from bench.baseline import BruteForce
 from bench.datasets import WORK, ensure_dataset, read_practitioners
 from bench.http_load import http_latencies, serving_memory_mib, start_server, stop_server, throughput
 from bench.query_mix import KINDS, build_mix
-from bench.report import REFERENCE_SIZE, result_file_name
+from bench.report import REFERENCE_SIZE, result_file_name, write_report
 from directory.backend import BackendSettings, open_backend
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,7 +47,8 @@ def percentiles(samples_ms: list[float]) -> dict:
 def machine() -> dict:
     with open("/proc/meminfo") as handle:
         memory_kib = int(handle.readline().split()[1])
-    model = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "?")
+    with open("/proc/cpuinfo") as handle:
+        model = next((line.split(":", 1)[1].strip() for line in handle if line.startswith("model name")), "?")
     return {"cpus": os.cpu_count(), "cpu_model": model, "memory_gib": round(memory_kib / 1024 ** 2, 1),
             "python": platform.python_version(), "platform": platform.platform()}
 
@@ -127,7 +128,7 @@ def in_process(backend, baseline: BruteForce, mix, queries) -> tuple[dict, dict,
     return backend_ms, baseline_ms, cursors, mismatches
 
 
-def run_backend(name: str, url: str, data: Path, practitioners, mix, args) -> dict:
+def run_backend(name: str, url: str, data: Path, baseline: BruteForce, mix, args) -> dict:
     print(f"[{name}] construction de l'index…", flush=True)
     build = json.loads(subprocess.run([sys.executable, "-m", "bench.build_index", "--backend", url, "--data", str(data)],
                                       check=True, capture_output=True, text=True, cwd=ROOT).stdout)
@@ -142,7 +143,6 @@ def run_backend(name: str, url: str, data: Path, practitioners, mix, args) -> di
         if query is not None:
             backend.search(query)
     print(f"[{name}] {len(mix)} requêtes en processus, avec la référence NumPy…", flush=True)
-    baseline = practitioners["baseline"]
     backend_ms, baseline_ms, cursors, mismatches = in_process(backend, baseline, mix, queries)
     result = {"backend": name, "url": url if url.startswith("http") else "sqlite", "size": args.size,
               "date": date.today().isoformat(), "machine": machine(), "build": build,
@@ -181,18 +181,16 @@ def main() -> None:
     from geodata.reference import load_reference
 
     mix = build_mix(load_reference(), [p.id for p in sample], [p.nom for p in sample], args.queries, args.seed)
-    practitioners = {"baseline": BruteForce(population)}
+    baseline = BruteForce(population)
     RESULTS.mkdir(parents=True, exist_ok=True)
     for name in args.backends.split(","):
         url = f"sqlite://{WORK / f'bench-{args.size}.sqlite3'}" if name == "sqlite" else args.es_url
-        result = run_backend(name, url, data, practitioners, mix, args)
+        result = run_backend(name, url, data, baseline, mix, args)
         if generated_s:
             result["generation_s"] = round(generated_s, 1)
         path = RESULTS / result_file_name(result["date"], name, args.size)
         path.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         print(f"résultats : {path}", flush=True)
-    from bench.report import write_report
-
     print(f"rapport : {write_report(RESULTS, ROOT / 'docs')}")
 
 

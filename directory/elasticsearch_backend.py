@@ -26,7 +26,6 @@ BAND_PAGE = 1000
 DISTANCE_WINDOW_EXTRA = 20
 """Results fetched beyond a page sorted by distance: practitioners of one place (a commune's centre)
 share a distance, and the page can only be cut after their group, so one request usually sees the cut."""
-RECORD_FIELDS = ["record"]
 MAX_PLACES = 1000
 UNAVAILABLE_STATUSES = {404, 408, 429, 502, 503, 504}
 MAX_RESULT_WINDOW = int(index_definition()["settings"]["index"]["max_result_window"])
@@ -142,7 +141,8 @@ class ElasticsearchBackend:
             return None
         self._require_current_schema()
         with self._unavailable_on_errors():
-            response = self._client_404().get(index=self.alias, id=practitioner_id, source_includes=RECORD_FIELDS)
+            response = self._client_404().get(index=self.alias, id=practitioner_id,
+                                              source_includes=bodies.RECORD_SOURCE)
         body = response.body
         if "found" not in body:  # a 404 without a document answer: the alias or its index is missing
             raise BackendUnavailable(f"index Elasticsearch « {self.alias} » indisponible : {body.get('error')}")
@@ -211,10 +211,7 @@ class ElasticsearchBackend:
         return responses
 
     def _hit(self, query: SearchQuery, record: dict) -> Hit:
-        distance = None
-        if query.circle is not None:
-            location = record["location"]
-            distance = great_circle_km(query.circle.lat, query.circle.lon, location["lat"], location["lon"])
+        distance = km_from_centre(query, record["location"]) if query.circle is not None else None
         return Hit(practitioner_from_dict(record), distance)
 
     def _facets(self, query: SearchQuery, response: dict) -> dict[str, list[FacetCount]]:
@@ -225,10 +222,8 @@ class ElasticsearchBackend:
 
     def _ranked(self, query: SearchQuery, hit: dict, *, with_record: bool = True) -> order.Ranked:
         record = hit["_source"]["record"]
-        location = record["location"]
-        exact = great_circle_km(query.circle.lat, query.circle.lon, location["lat"], location["lon"])
-        return order.Ranked(es_distance=hit["sort"][0], id=hit["sort"][1], exact_km=exact,
-                            record=record if with_record else None)
+        return order.Ranked(es_distance=hit["sort"][0], id=hit["sort"][1],
+                            exact_km=km_from_centre(query, record["location"]), record=record if with_record else None)
 
     def _search_by_distance(self, query: SearchQuery, after: list | None, page: int) -> SearchPage:
         size = query.per_page + 2 + DISTANCE_WINDOW_EXTRA  # the page, a neighbour before, the cut after it
@@ -287,10 +282,15 @@ def cursor_keys_fit(query: SearchQuery, keys: list) -> bool:
                                            for kind, key in zip(kinds, keys))
 
 
+def km_from_centre(query: SearchQuery, location: dict[str, Any]) -> float:
+    """The exact great-circle distance from the query's circle centre to a stored ``location``."""
+    return great_circle_km(query.circle.lat, query.circle.lon, location["lat"], location["lon"])
+
+
 def exactly_inside(query: SearchQuery, location: dict[str, Any]) -> bool:
     """The exact test of both backends: great-circle distance ≤ radius, box bounds inclusive."""
-    lat, lon = location["lat"], location["lon"]
-    if query.circle is not None and great_circle_km(query.circle.lat, query.circle.lon, lat, lon) > query.circle.radius_km:
+    if query.circle is not None and km_from_centre(query, location) > query.circle.radius_km:
         return False
+    lat, lon = location["lat"], location["lon"]
     box = query.bbox
     return box is None or (box.min_lat <= lat <= box.max_lat and box.min_lon <= lon <= box.max_lon)

@@ -18,10 +18,11 @@ from collections import deque
 from datetime import datetime, timedelta, timezone
 from functools import cache
 from importlib import resources
+from operator import attrgetter
 from typing import Any, Iterable, Iterator
 
 from .backend import ProgressCallback
-from .es_queries import facet_key
+from .es_queries import KEYED_FACETS, facet_key
 from .model import IndexInfo, Practitioner
 from .processes import process_alive
 from .records import practitioner_to_dict
@@ -29,12 +30,12 @@ from .text_matching import search_fields
 
 SCHEMA_VERSION = "2"  # 2: facet_key, cell and the index sort (an index of schema 1 has no facet_key: reload it)
 CHUNK_SIZE = 2000
-MAX_CHUNK_BYTES = 10 * 1024 * 1024
 BULK_THREADS = 3
 LOAD_TIMEOUT_S = 120
 MERGE_TIMEOUT_S = 1800
 STALE_AFTER = timedelta(hours=24)
 """A half-built index of another machine's load is deleted after this long."""
+_keyed_facet_values = attrgetter(*KEYED_FACETS)
 
 
 def schema_problem(alias: str, meta: dict[str, Any]) -> str | None:
@@ -61,8 +62,7 @@ def document(practitioner: Practitioner) -> dict[str, Any]:
         "mode": practitioner.mode, "optam": practitioner.optam, "carte_vitale": practitioner.carte_vitale,
         "postal_code": address.postal_code, "commune_code": address.commune_code,
         "departement": address.departement, "location": {"lat": location.lat, "lon": location.lon},
-        "facet_key": facet_key([practitioner.profession, practitioner.sector, practitioner.mode, practitioner.optam,
-                                practitioner.carte_vitale]),
+        "facet_key": facet_key(_keyed_facet_values(practitioner)),
         "cell": spatial_cell(location.lat, location.lon),
         **search_fields(practitioner),
         "record": practitioner_to_dict(practitioner),
@@ -129,9 +129,15 @@ def remove_stale_indices(client, alias: str) -> list[str]:
     """Delete the half-built and replaced indices of ``alias`` left by loads that are gone."""
     now = datetime.now(timezone.utc)
     stale = sorted(name for name, body in indices_of(client, alias).items() if is_stale(body, now))
-    for name in stale:
-        client.options(ignore_status=404).indices.delete(index=name)
+    delete_indices(client, stale)
     return stale
+
+
+def delete_indices(client, names: Iterable[str]) -> None:
+    """Delete the indices ``names``, one request each; one already gone is no error."""
+    lenient = client.options(ignore_status=404)
+    for name in names:
+        lenient.indices.delete(index=name)
 
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
@@ -253,12 +259,10 @@ def load_index(client, alias: str, practitioners: Iterable[Practitioner], *, dat
         except Exception:  # noqa: BLE001 - the next load removes it; the first error is the one to report
             pass
         raise
-    for old in previous:
-        client.options(ignore_status=404).indices.delete(index=old)
+    delete_indices(client, previous)
     return info
 
 
 def drop_all(client, alias: str) -> None:
     """Delete the alias and every versioned index of it (tests, decommissioning)."""
-    for name in sorted(indices_of(client, alias)):
-        client.options(ignore_status=404).indices.delete(index=name)
+    delete_indices(client, sorted(indices_of(client, alias)))

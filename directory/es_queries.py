@@ -105,12 +105,18 @@ def shape_filters(query: SearchQuery, *, margin: int = 0) -> list[dict | None]:
     return shapes
 
 
-def exact_shape_filter(query: SearchQuery, inside_ids: Sequence[str]) -> dict | None:
-    """Inside the shrunk shapes, or one of ``inside_ids`` (band practitioners found inside exactly)."""
+def inner_shape(query: SearchQuery) -> dict | None:
+    """Inside every shape shrunk by the error margins, as one clause (``None``: no shape, or one shrunk to nothing)."""
     inner = shape_filters(query, margin=-1)
-    should = []
-    if inner and None not in inner:
-        should.append(inner[0] if len(inner) == 1 else {"bool": {"filter": inner}})
+    if not inner or None in inner:
+        return None
+    return inner[0] if len(inner) == 1 else {"bool": {"filter": inner}}
+
+
+def exact_shape_filter(query: SearchQuery, inside_ids: Sequence[str]) -> dict:
+    """Inside the shrunk shapes, or one of ``inside_ids`` (band practitioners found inside exactly)."""
+    inner = inner_shape(query)
+    should = [] if inner is None else [inner]
     if inside_ids:
         should.append({"terms": {"id": sorted(inside_ids)}})
     if not should:
@@ -217,8 +223,8 @@ def band_body(query: SearchQuery, *, size: int, after_id: str | None = None) -> 
     if not has_shape(query):
         return None
     outer = [shape for shape in shape_filters(query, margin=1) if shape is not None]
-    inner = shape_filters(query, margin=-1)
-    must_not = [] if None in inner else [inner[0] if len(inner) == 1 else {"bool": {"filter": inner}}]
+    inner = inner_shape(query)
+    must_not = [] if inner is None else [inner]
     body = {"query": _bool(attribute_filters(query) + outer + text_views(query.text), must_not=must_not),
             "sort": [{"id": "asc"}], "size": size, "_source": LOCATION_SOURCE, "track_total_hits": False}
     if after_id is not None:

@@ -88,7 +88,10 @@ def carte_vitale_values() -> CodeList:
     return CodeList("carte_vitale", (Code("true", "Carte Vitale acceptée"), Code("false", "Carte Vitale non acceptée")))
 
 
+_FACET_CODE_LISTS = {"profession": professions, "specialty": specialties, "sector": sectors, "mode": modes,
+                     "optam": optam_values, "carte_vitale": carte_vitale_values}
+
+
 def facet_code_list(facet: str) -> CodeList:
     """The code list that labels a facet (see ``directory.model.FACET_FIELDS``)."""
-    return {"profession": professions, "specialty": specialties, "sector": sectors, "mode": modes,
-            "optam": optam_values, "carte_vitale": carte_vitale_values}[facet]()
+    return _FACET_CODE_LISTS[facet]()

@@ -28,7 +28,7 @@ class RecordFile:
     chunk_bytes: int = CHUNK_BYTES
 
     def __iter__(self) -> Iterator[Practitioner]:
-        with Path(self.path).open(encoding="utf-8") as handle:
+        with open(self.path, encoding="utf-8") as handle:
             for line in handle:
                 yield practitioner_from_dict(json.loads(line))
 
@@ -44,7 +44,7 @@ class RecordFile:
                     break
                 starts.append(handle.tell())
         ends = starts[1:] + [size]
-        return [RecordFileChunk(Path(self.path), start, end) for start, end in zip(starts, ends) if end > start]
+        return [RecordFileChunk(self.path, start, end) for start, end in zip(starts, ends) if end > start]
 
 
 @dataclass(frozen=True)

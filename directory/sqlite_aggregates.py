@@ -21,11 +21,11 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
-from math import acos, ceil, cos, floor, radians, sin
+from math import ceil, cos, floor
 
 from .distance import EARTH_RADIUS_KM
 from .model import SearchQuery
-from .sqlite_cells import CELL_DEG, ROW_STRIDE, unit_vector
+from .sqlite_cells import CELL_DEG, ROW_STRIDE, half_width_deg, meridian, parallel, unit_vector
 
 LEVELS = 4  # blocks of up to 16 × 16 cells
 CIRCLE_MARGIN_KM = 0.001
@@ -55,21 +55,14 @@ def build_aggregates(connection: sqlite3.Connection) -> None:
             "WHERE level = ? GROUP BY parent, facet_key ORDER BY parent, facet_key", (level, level - 1))
 
 
-def can_use_aggregates(query: SearchQuery, has_words: bool) -> bool:
-    """Counts come from the blocks when every filter is a facet combination's (or a place)."""
-    return (not has_words and query.postal_code is None and query.commune_code is None
+def can_use_aggregates(query: SearchQuery) -> bool:
+    """Counts of a search without words come from the blocks when every filter is a facet
+    combination's (or a place)."""
+    return (query.postal_code is None and query.commune_code is None
             and query.departement is None and (query.circle is not None or query.bbox is not None))
 
 
 # -- which cells are wholly inside -----------------------------------------------------------
-def _parallel(row: int) -> float:
-    return row * CELL_DEG - 90.0
-
-
-def _meridian(column: int) -> float:
-    return column * CELL_DEG - 180.0
-
-
 def _circle_corner_columns(query: SearchQuery, lat: float) -> tuple[int, int] | None:
     """The meridians (numbers) whose crossing with parallel ``lat`` is inside the circle, with the margin."""
     circle = query.circle
@@ -80,17 +73,12 @@ def _circle_corner_columns(query: SearchQuery, lat: float) -> tuple[int, int] | 
     centre = unit_vector(circle.lat, circle.lon)
 
     def inside(column: int) -> bool:
-        point = unit_vector(lat, _meridian(column))
+        point = unit_vector(lat, meridian(column))
         return point[0] * centre[0] + point[1] * centre[1] + point[2] * centre[2] >= threshold
 
-    phi0, phi = radians(circle.lat), radians(lat)
-    denominator = cos(phi0) * cos(phi)
-    if denominator <= 1e-12:
+    dlon = half_width_deg(circle.lat, lat, inner / EARTH_RADIUS_KM)
+    if dlon is None:
         return None
-    cos_dlon = (threshold - sin(phi0) * sin(phi)) / denominator
-    if cos_dlon > 1.0:
-        return None
-    dlon = 180.0 if cos_dlon < -1.0 else acos(cos_dlon) * 180.0 / 3.141592653589793
     first = ceil((circle.lon - dlon + 180.0) / CELL_DEG)
     last = floor((circle.lon + dlon + 180.0) / CELL_DEG)
     # the formula finds the interval; the exact test confirms its ends (monotone along a parallel)
@@ -106,9 +94,9 @@ def _box_cell_columns(query: SearchQuery) -> tuple[int, int] | None:
     box = query.bbox
     first = ceil((box.min_lon + BOX_MARGIN_DEG + 180.0) / CELL_DEG)
     last = floor((box.max_lon - BOX_MARGIN_DEG + 180.0) / CELL_DEG) - 1
-    while first <= last and _meridian(first) < box.min_lon + BOX_MARGIN_DEG:
+    while first <= last and meridian(first) < box.min_lon + BOX_MARGIN_DEG:
         first += 1
-    while last >= first and _meridian(last + 1) > box.max_lon - BOX_MARGIN_DEG:
+    while last >= first and meridian(last + 1) > box.max_lon - BOX_MARGIN_DEG:
         last -= 1
     return (first, last) if first <= last else None
 
@@ -116,7 +104,7 @@ def _box_cell_columns(query: SearchQuery) -> tuple[int, int] | None:
 def _box_holds_row(query: SearchQuery, row: int) -> bool:
     """Whether grid row ``row`` lies wholly between the box's parallels."""
     box = query.bbox
-    return _parallel(row) >= box.min_lat + BOX_MARGIN_DEG and _parallel(row + 1) <= box.max_lat - BOX_MARGIN_DEG
+    return parallel(row) >= box.min_lat + BOX_MARGIN_DEG and parallel(row + 1) <= box.max_lat - BOX_MARGIN_DEG
 
 
 def _intersect(a: tuple[int, int] | None, b: tuple[int, int] | None) -> tuple[int, int] | None:
@@ -137,7 +125,7 @@ def inside_cells(query: SearchQuery, rows: range) -> dict[int, tuple[int, int]]:
         if query.bbox is not None and not _box_holds_row(query, row):
             continue
         if query.circle is not None:
-            below, above = (_circle_corner_columns(query, _parallel(row + step)) for step in (0, 1))
+            below, above = (_circle_corner_columns(query, parallel(row + step)) for step in (0, 1))
             corners = _intersect(below, above)
             run = _intersect(run, None if corners is None or corners[1] - 1 < corners[0]
                              else (corners[0], corners[1] - 1))

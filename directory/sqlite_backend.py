@@ -2,9 +2,10 @@
 
 Everything is computed inside SQLite: a circle or a box reads the contiguous runs of rows of
 the grid cells it covers (see :mod:`directory.sqlite_schema`) and tests the exact distance as a
-dot product of unit vectors; one grouped query gives the exact total and the three facets, a
-second one the page, in a total order (ids break every tie). Distances shown are great-circle
-distances computed from the stored coordinates.
+dot product of unit vectors. The exact total and every facet come from one statement (pre-counted
+blocks for the cells wholly inside the place, see :mod:`directory.sqlite_aggregates`, and the rows
+of the others), the page with its records from a second one, in a total order (ids break every
+tie). Distances shown are great-circle distances computed from the stored coordinates.
 """
 from __future__ import annotations
 
@@ -78,6 +79,11 @@ def record_from_row(row: tuple) -> Practitioner:
                             _optional_bool(optam), _optional_bool(carte_vitale), mode,
                             new_address(line, postal_code, commune, commune_code, departement), phone,
                             new_location(lat, lon, precision), site_name)
+
+
+def rows_in(ranges: list[int]) -> int:
+    """How many rows the flattened first-last doc ``ranges`` hold."""
+    return sum(last - first + 1 for first, last in zip(ranges[::2], ranges[1::2]))
 
 
 def docs_in_runs(docs: Iterable[int], runs: list[tuple[int, int]]) -> Iterator[int]:
@@ -348,8 +354,7 @@ class SqliteBackend:
             index, indexed = "practitioner_by_profession_name", catalogue["profession_documents"].get(query.professions[0], 0)
         else:
             index, indexed = "practitioner_by_name", catalogue["documents"]
-        place_rows = sum(last - first + 1 for first, last in zip(place_ranges[::2], place_ranges[1::2]))
-        return index if NAME_WALK_COST * wanted * indexed / total < place_rows else None
+        return index if NAME_WALK_COST * wanted * indexed / total < rows_in(place_ranges) else None
 
     @staticmethod
     def _distance(query: SearchQuery, practitioner: Practitioner) -> float | None:
@@ -368,7 +373,7 @@ class SqliteBackend:
         source, ranges = self._source(query, scan_text=True)
         if source is None:
             return None, []
-        place_rows = sum(last - first + 1 for first, last in zip(ranges[::2], ranges[1::2]))
+        place_rows = rows_in(ranges)
         if place_rows <= SCAN_SMALL_PLACES:
             return source, ranges
         runs = sorted(zip(ranges[::2], ranges[1::2]))  # disjoint
@@ -408,8 +413,7 @@ class SqliteBackend:
         spans = row_spans(max(min_lat, -90.0), min(max_lat, 89.999999), max(min_lon, -180.0), min(max_lon, 179.999999))
         if query.circle is not None:
             circle = query.circle
-            spans = circle_row_spans(spans, circle.lat, circle.lon,
-                                     circle.radius_km if radius_km is None else radius_km, EARTH_RADIUS_KM)
+            spans = circle_row_spans(spans, circle.lat, circle.lon, circle.radius_km if radius_km is None else radius_km)
         return spans
 
     @staticmethod
@@ -445,8 +449,9 @@ class SqliteBackend:
 
     def _total_and_facets(self, query: SearchQuery) -> tuple[int, dict]:
         """The total and facets of a search without words."""
-        if can_use_aggregates(query, has_words=False) and self._place_cells(query) >= BLOCKS_FROM_CELLS:
-            counts = self._counts_by_key_from_blocks(query)
+        spans = self._cell_spans(geographic_box(query), query) if can_use_aggregates(query) else None
+        if spans and sum(last - first + 1 for first, last in spans) >= BLOCKS_FROM_CELLS:
+            counts = self._counts_by_key_from_blocks(query, spans)
         else:
             source, source_params = self._source(query)
             if source is None:
@@ -457,18 +462,10 @@ class SqliteBackend:
                                          [*source_params, *where.params]))
         return sum(counts.values()), self._facets_of(counts) if query.facets else {}
 
-    def _place_cells(self, query: SearchQuery) -> int:
-        """How many grid cells the query's box touches."""
-        spans = self._cell_spans(geographic_box(query), query)
-        return sum(last - first + 1 for first, last in spans) if spans else 0
-
-    def _counts_by_key_from_blocks(self, query: SearchQuery) -> Counter:
-        """Matches per facet combination: cells wholly inside the place are counted from
-        ``cell_facet_count``, rows of the cells its boundary crosses are tested one by one."""
+    def _counts_by_key_from_blocks(self, query: SearchQuery, spans: list[tuple[int, int]]) -> Counter:
+        """Matches per facet combination over the cells ``spans``: cells wholly inside the place are
+        counted from ``cell_facet_count``, rows of the cells its boundary crosses are tested one by one."""
         counts: Counter = Counter()
-        spans = self._cell_spans(geographic_box(query), query)
-        if not spans:
-            return counts
         cover = cover_with_blocks(inside_cells(query, range(spans[0][0] // ROW_STRIDE, spans[-1][0] // ROW_STRIDE + 1)))
         keys = self._facet_keys_matching(query)
         parts, params = [], []  # one statement: the blocks' sums, then the edge rows' counts
@@ -491,7 +488,7 @@ class SqliteBackend:
         """The facet combinations the query's filters accept (``None``: every one), worked out once per
         index file and set of filters."""
         filters = (query.professions, query.sectors, query.modes, query.optam, query.carte_vitale, query.specialties)
-        if not any(filters[:3]) and query.optam is None and query.carte_vitale is None and not query.specialties:
+        if filters == ((), (), (), None, None, ()):
             return None
         known = self._catalogue()["keys_by_filters"]
         if filters not in known:
@@ -549,10 +546,11 @@ class SqliteBackend:
         combinations = {row[0]: FacetValues.from_row(*row[1:]) for row in self._read(
             "SELECT id, profession, sector, specialties, mode, optam, carte_vitale FROM facet_combination")}
         cells: dict[str, tuple[array, array, array, dict]] = {}
+        profession_documents: Counter = Counter()
         ranges = self._read("SELECT profession, cell, first_doc, last_doc FROM cell_range ORDER BY profession, cell")
         position = 0
-        for profession, grid_row, count in self._read(
-                f"SELECT profession, cell / {ROW_STRIDE} AS grid_row, COUNT(*) FROM cell_range "
+        for profession, grid_row, count, documents in self._read(
+                f"SELECT profession, cell / {ROW_STRIDE} AS grid_row, COUNT(*), SUM(documents) FROM cell_range "
                 "GROUP BY profession, grid_row ORDER BY profession, grid_row"):
             if profession not in cells:
                 cells[profession] = (array("q"), array("q"), array("q"), {})
@@ -563,16 +561,15 @@ class SqliteBackend:
             columns[1].extend(row[2] for row in chunk)
             columns[2].extend(row[3] for row in chunk)
             columns[3][grid_row] = (start, start + count)
+            profession_documents[profession] += documents
             position += count
         specialty_professions: dict[str, set[str]] = {}
         for values in combinations.values():
             for code in values.specialties.split():
                 specialty_professions.setdefault(code, set()).add(values.profession)
-        documents = int(dict(self._read("SELECT key, value FROM meta")).get("documents", 0))
         return {"facet_combinations": combinations, "professions": sorted(cells), "cells": cells,
-                "documents": documents, "keys_by_filters": {}, "facet_slots": self._facet_slots(combinations),
-                "profession_documents": dict(self._read(
-                    "SELECT profession, SUM(documents) FROM cell_range GROUP BY profession")),
+                "documents": sum(profession_documents.values()), "profession_documents": profession_documents,
+                "keys_by_filters": {}, "facet_slots": self._facet_slots(combinations),
                 "specialty_professions": specialty_professions}
 
     def _bodies(self, docs: list[int]) -> dict[int, Practitioner]:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from math import acos, asin, cos, degrees, floor, pi, radians, sin
 
+from .distance import EARTH_RADIUS_KM
+
 CELL_DEG = 0.02
 ROW_STRIDE = 100_000
 
@@ -37,39 +39,51 @@ def unit_vector(lat: float, lon: float) -> tuple[float, float, float]:
     return cos(phi) * cos(lam), cos(phi) * sin(lam), sin(phi)
 
 
+def parallel(row: int) -> float:
+    """The latitude of the southern edge of grid row ``row``."""
+    return row * CELL_DEG - 90.0
+
+
+def meridian(column: int) -> float:
+    """The longitude of the western edge of grid column ``column``."""
+    return column * CELL_DEG - 180.0
+
+
+def half_width_deg(centre_lat: float, at_lat: float, angle: float) -> float | None:
+    """How far in longitude (degrees) either side of its centre a circle of angular radius ``angle``
+    (radians) centred at latitude ``centre_lat`` reaches along the parallel ``at_lat``; ``None`` when
+    the parallel misses it."""
+    phi0, phi = radians(centre_lat), radians(at_lat)
+    denominator = cos(phi0) * cos(phi)
+    if denominator <= 1e-15:
+        return None
+    cosine = (cos(angle) - sin(phi0) * sin(phi)) / denominator
+    if cosine > 1.0:
+        return None
+    return 180.0 if cosine < -1.0 else degrees(acos(cosine))
+
+
 def circle_row_spans(spans: list[tuple[int, int]], lat: float, lon: float, radius_km: float,
-                     earth_radius_km: float, margin_km: float = 0.01) -> list[tuple[int, int]]:
+                     margin_km: float = 0.01) -> list[tuple[int, int]]:
     """``spans`` (per grid row, first and last cell) cut down to the cells that can hold a point
     within ``radius_km`` of (lat, lon): the corners of the circle's bounding box are left out.
 
     Over a band of latitudes the circle is widest at the latitude where its own widest point lies
     (``sin φ* = sin φ0 / cos r``) when the band holds it, else at the band's edge nearer to it.
     """
-    angle = (radius_km + margin_km) / earth_radius_km
+    angle = (radius_km + margin_km) / EARTH_RADIUS_KM
     if angle >= pi / 2:
         return spans
-    phi0 = radians(lat)
-    widest = sin(phi0) / cos(angle)
+    widest = sin(radians(lat)) / cos(angle)
     if abs(widest) >= 1.0:  # the circle holds a pole: every longitude
         return spans
     widest_lat = degrees(asin(widest))
-
-    def half_width_deg(at_lat: float) -> float | None:
-        phi = radians(at_lat)
-        denominator = cos(phi0) * cos(phi)
-        if denominator <= 1e-15:
-            return None
-        cosine = (cos(angle) - sin(phi0) * sin(phi)) / denominator
-        if cosine > 1.0:
-            return None
-        return 180.0 if cosine < -1.0 else degrees(acos(cosine))
-
     clipped = []
     for first_cell, last_cell in spans:
         row = first_cell // ROW_STRIDE
-        south, north = row * CELL_DEG - 90.0, (row + 1) * CELL_DEG - 90.0
+        south, north = parallel(row), parallel(row + 1)
         at = widest_lat if south <= widest_lat <= north else (south if abs(south - widest_lat) < abs(north - widest_lat) else north)
-        half = half_width_deg(at)
+        half = half_width_deg(lat, at, angle)
         if half is None:
             continue
         first = max(first_cell, row * ROW_STRIDE + lon_index(max(-180.0, lon - half)))

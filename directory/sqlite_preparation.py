@@ -35,9 +35,9 @@ PARTS_IN_FLIGHT_PER_WORKER = 2
 
 def prepared_parts(practitioners: Iterable[Practitioner]) -> Iterator[PreparedPart]:
     """The rows of ``practitioners`` part by part, in order (see :class:`directory.sqlite_rows.PreparedPart`)."""
-    parts = practitioners.chunks() if hasattr(practitioners, "chunks") else []
     workers = worker_count()
-    if len(parts) > 1 and workers > 1:
+    parts = practitioners.chunks() if workers > 1 and hasattr(practitioners, "chunks") else []
+    if len(parts) > 1:
         return _prepared_in_processes(parts, workers)
     return prefetched(_prepared_here(practitioners))
 

@@ -25,8 +25,8 @@ COLUMNS = ("id", "person_id", "cell", "x", "y", "z", "lat", "lon", "profession",
 # The rest of a practitioner's record, kept beside the searched columns (``practitioner_body``).
 BODY_COLUMNS = ("rpps", "civilite", "nom", "prenom", "site_name", "line", "commune", "phone", "precision")
 
-# Where some columns sit in a row of :func:`staged_row`.
-_ID, _CELL, _PROFESSION = 1, 3, 9
+# Where some columns sit in a row of :func:`staged_row` (after its facet alias).
+_ID, _CELL, _PROFESSION = (1 + COLUMNS.index(column) for column in ("id", "cell", "profession"))
 
 
 def staged_row(practitioner: Practitioner, facet_alias: int) -> tuple:

@@ -208,7 +208,7 @@ def build_index_file(path: Path, practitioners: Iterable[Practitioner], *, data_
     path.parent.mkdir(parents=True, exist_ok=True)
     _remove_stale_loads(path)
     loading = path.with_name(f"{path.name}.loading-{os.getpid()}")
-    staging = path.with_name(f"{path.name}.loading-{os.getpid()}.staging")
+    staging = loading.with_name(f"{loading.name}.staging")
     for leftover in (loading, staging):
         leftover.unlink(missing_ok=True)
     connection = sqlite3.connect(loading, isolation_level=None)

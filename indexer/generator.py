@@ -7,9 +7,9 @@ addresses are invented (Faker ``fr_FR``). The same ``seed`` always gives the sam
 from __future__ import annotations
 
 import math
-from dataclasses import replace
 import random
 from bisect import bisect
+from dataclasses import replace
 from itertools import accumulate
 from typing import Iterator
 

@@ -137,17 +137,16 @@ class AmeliIndex:
         # one side has a second first name: "Marie" here and "Marie Claire" there, or the other way round
         # (not "Marie Claire" and "Marie Hélène")
         by_first = (hash((2, nom_n, prenom_n, profession, postal_code)) if first == prenom_n else
-                    hash((1, nom_n, first, profession, postal_code)),)
+                    hash((1, nom_n, first, profession, postal_code)))
         commune = hash((3, nom_n, prenom_n, profession, practitioner.address.commune_code or ""))
-        for name, keys in (("exact", (exact,)), ("prenom", by_first), ("commune", (commune,))):
-            for key in keys:
-                found = self.by_key.get(key)
-                if found is None:
-                    continue
-                for entry in ((found,) if found.__class__ is tuple else found):
-                    if self.status[entry[0]] == INDEXED:
-                        self.status[entry[0]] = MATCHED
-                        return name, entry
+        for name, key in zip(self.KEY_NAMES, (exact, by_first, commune)):
+            found = self.by_key.get(key)
+            if found is None:
+                continue
+            for entry in ((found,) if found.__class__ is tuple else found):
+                if self.status[entry[0]] == INDEXED:
+                    self.status[entry[0]] = MATCHED
+                    return name, entry
         return None
 
     def unmatched(self, line: int) -> bool:

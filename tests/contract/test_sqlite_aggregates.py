@@ -145,14 +145,13 @@ def test_totals_and_facets_counted_from_blocks_are_those_of_every_row(embedded, 
 
 
 def test_a_circle_reads_only_the_cells_of_its_box_that_can_hold_a_point_within_its_radius():
-    from directory.distance import EARTH_RADIUS_KM
     from directory.sqlite_cells import cell_of, circle_row_spans
 
     rng = random.Random(13)
     for _ in range(40):
         lat, lon, radius = rng.uniform(-60, 70), rng.uniform(-179, 179), rng.choice([0.1, 2, 20, 100, 500])
         box_spans = row_spans(*bounding_box(lat, lon, radius))
-        spans = circle_row_spans(box_spans, lat, lon, radius, EARTH_RADIUS_KM)
+        spans = circle_row_spans(box_spans, lat, lon, radius)
         cells = {cell for first, last in spans for cell in range(first, last + 1)}
         for _ in range(300):  # points within the radius, some right on the edge
             distance = radius * (1 - rng.random() ** 3)
